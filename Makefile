@@ -1,0 +1,53 @@
+# Newsroom's commands. Needs only python3 and make: everything else is
+# installed into .venv from the pinned requirements files.
+#
+#   make run            set up, migrate, load demo content, serve on :8000
+#   make run PORT=8123  the same on another port
+#   make test           set up (with dev tools) and run the whole test suite
+#   make lint           ruff
+#   make bench          server-side timings over 10,000 stories
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run test lint bench migrate demo clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+
+# Stamp files: reinstall only when a requirements file changes.
+$(VENV)/.runtime-installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+# `make run` is the development server: DEBUG on, SQLite unless DATABASE_URL says otherwise.
+run: export DEBUG ?= 1
+run: $(VENV)/.runtime-installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+migrate: export DEBUG ?= 1
+migrate: $(VENV)/.runtime-installed
+	$(PY) manage.py migrate --noinput
+
+test: $(VENV)/.dev-installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.dev-installed
+	$(PY) -m bench.server_side $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

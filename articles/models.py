@@ -1,0 +1,361 @@
+"""What a story is: sections, authors, tags, articles, pull-quotes and sources.
+
+Which stories the public may see is decided in one place,
+`ArticleQuerySet.published()`; every public view, feed and sitemap uses it.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from imagekit.models import ImageSpecField
+from pilkit.processors import ResizeToFit
+
+from .images import validate_image_upload
+
+# The editor's toolbar and, from the same list, the allowlist the sanitiser
+# (nh3) applies on every save: a tag the editor cannot make cannot be stored.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "History": True,
+}
+
+# Widths of the hero-image renditions offered in `srcset`.
+HERO_WIDTHS = (480, 800, 1200)
+
+
+def _hero_rendition(width):
+    return ImageSpecField(
+        source="hero_image",
+        processors=[ResizeToFit(width=width, upscale=False)],
+        format="JPEG",
+        options={"quality": 82, "progressive": True},
+    )
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="The section's address: /<slug>/. Changing it breaks old links.",
+    )
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the section page."
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Position in the site navigation; lower comes first."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"section": self.slug})
+
+
+class Author(models.Model):
+    """A byline. Independent of user accounts: a guest writer needs no login."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    role = models.CharField(
+        max_length=160, blank=True, help_text='Shown with the byline, e.g. "Senior reporter".'
+    )
+    bio = models.TextField(blank=True, max_length=1000, help_text="A short biography, plain text.")
+    photo = models.ImageField(
+        upload_to="authors/%Y/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text="A square portrait works best. JPEG, PNG, GIF or WebP.",
+    )
+    photo_thumbnail = ImageSpecField(
+        source="photo", processors=[ResizeToFit(160, 160)], format="JPEG", options={"quality": 85}
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories the public may see: published, and their time has come.
+
+        "Scheduled" is not a stored state: it is a published story whose
+        `published_at` is still in the future, so it goes live on time with
+        no job to run.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def in_review(self):
+        return self.filter(status=Article.Status.REVIEW)
+
+    def latest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self):
+        """What a list of stories shows (section, byline) in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=Byline.objects.select_related("author").order_by("order", "pk")
+            )
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        help_text="The last part of the story's address; unique per publication day.",
+    )
+    standfirst = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(600)],
+        help_text="The summary under the headline, also used in lists, feeds and link previews.",
+    )
+    body = ProseEditorField(
+        extensions=BODY_EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text="The story. Pull-quotes are placed between paragraphs (see below).",
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
+    tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+
+    hero_image = models.ImageField(
+        upload_to="heroes/%Y/%m/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text="The lead picture. JPEG, PNG, GIF or WebP; resized copies are made for phones.",
+    )
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describes the picture for readers who cannot see it. Required with an image.",
+    )
+    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_credit = models.CharField(
+        max_length=120, blank=True, help_text='Who took it, e.g. "Photo: Jane Doe / Agency".'
+    )
+    hero_480 = _hero_rendition(HERO_WIDTHS[0])
+    hero_800 = _hero_rendition(HERO_WIDTHS[1])
+    hero_1200 = _hero_rendition(HERO_WIDTHS[2])
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the story goes live. A future time schedules it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    comments_open = models.BooleanField(
+        default=True, help_text="Untick to close the response form under this story."
+    )
+    is_lead = models.BooleanField(
+        "lead story",
+        default=False,
+        help_text="Lead the home page with this story (otherwise the latest story leads).",
+    )
+    # Maintained by the comments app (approved responses, replies included), so
+    # that lists and the article page show the count without counting rows.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            # The public listings: published stories, newest first.
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_pub_idx"
+            ),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish stories"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        # Drafts have no date yet: their would-be address uses today's.
+        local = timezone.localtime(self.published_at or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "section": self.section.slug,
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def state(self):
+        """Draft, In review, Scheduled or Live: what the admin list shows."""
+        if self.status == self.Status.PUBLISHED:
+            if self.published_at and self.published_at > timezone.now():
+                return "Scheduled"
+            return "Live"
+        return self.get_status_display()
+
+    def ordered_authors(self):
+        """Authors in byline order, from the prefetch cache when there is one."""
+        return [byline.author for byline in self.bylines.all()]
+
+
+class Byline(models.Model):
+    """An author's place on a story: co-authors are listed in `order`."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_byline"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class Source(models.Model):
+    """A document, post or statement the story rests on, kept as captured."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        SOCIAL_POST = "social", "Social media post"
+        STATEMENT = "statement", "Statement"
+        REPORT = "report", "Report"
+        INTERVIEW = "interview", "Interview"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(max_length=250)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DOCUMENT)
+    url = models.URLField("URL", max_length=500, blank=True)
+    publisher = models.CharField(
+        "published by",
+        max_length=200,
+        blank=True,
+        help_text='Who published it, e.g. "Jane Doe (@janedoe) on X" or "Ministry of Health".',
+    )
+    published_on = models.DateField("date", null=True, blank=True)
+    quoted_text = models.TextField(
+        blank=True,
+        max_length=5000,
+        help_text="The words as captured, so the story survives a deleted post.",
+    )
+    archive_url = models.URLField(
+        "archived copy URL",
+        max_length=500,
+        blank=True,
+        help_text="A web archive copy, e.g. from the Wayback Machine.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class PullQuote(models.Model):
+    """Words from a named person, set apart in the story after a given paragraph."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pull_quotes")
+    text = models.TextField(max_length=2000)
+    speaker = models.CharField(max_length=160, help_text='e.g. "Dr. Jane Roe".')
+    speaker_role = models.CharField(
+        max_length=250, blank=True, help_text='e.g. "Executive Director of Example Trust".'
+    )
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pull_quotes",
+        help_text="Where the words come from, if it is one of this story's sources.",
+    )
+    after_paragraph = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Shown after this paragraph of the body (0: before the first). "
+        "Past the end, it goes last.",
+    )
+
+    class Meta:
+        ordering = ["after_paragraph", "pk"]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.text[:60]}"
