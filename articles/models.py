@@ -5,6 +5,7 @@ Which stories the public may see is decided in one place,
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
@@ -34,6 +35,34 @@ BODY_EXTENSIONS = {
     "History": True,
 }
 
+# Top-level paths the site itself uses: a section cannot take them as its slug.
+RESERVED_SECTION_SLUGS = frozenset(
+    {
+        "admin",
+        "author",
+        "comments",
+        "feed",
+        "media",
+        "preview",
+        "robots.txt",
+        "search",
+        "sitemap.xml",
+        "static",
+        "tag",
+        "healthz",
+    }
+)
+
+
+def validate_section_slug(value):
+    if value in RESERVED_SECTION_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is used by the site itself; choose another slug.",
+            params={"slug": value},
+            code="reserved_slug",
+        )
+
+
 # Widths of the hero-image renditions offered in `srcset`.
 HERO_WIDTHS = (480, 800, 1200)
 
@@ -52,6 +81,7 @@ class Section(models.Model):
     slug = models.SlugField(
         max_length=80,
         unique=True,
+        validators=[validate_section_slug],
         help_text="The section's address: /<slug>/. Changing it breaks old links.",
     )
     description = models.TextField(
