@@ -63,6 +63,12 @@ def validate_section_slug(value):
         )
 
 
+def _day_label(moment):
+    """A publication day as editors read it ("27 Nov 2026"), in the site's time zone."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y}"
+
+
 # Widths of the hero-image renditions offered in `srcset`.
 HERO_WIDTHS = (480, 800, 1200)
 
@@ -301,6 +307,42 @@ class Article(models.Model):
     def ordered_authors(self):
         """Authors in byline order, from the prefetch cache when there is one."""
         return [byline.author for byline in self.bylines.all()]
+
+    def address_clash(self, published_at=None):
+        """Another story with this slug on the same publication day, or None.
+
+        The address is /<section>/<yyyy>/<mm>/<dd>/<slug>/ with the day in
+        settings.TIME_ZONE, so a slug must be unique per local day (`__date`
+        converts to the current time zone, as `get_absolute_url` does).
+        A story without a publication time has no address yet: no clash.
+        """
+        published_at = published_at or self.published_at
+        if published_at is None or not self.slug:
+            return None
+        local_day = timezone.localtime(published_at).date()
+        return (
+            Article.objects.filter(slug=self.slug, published_at__date=local_day)
+            .exclude(pk=self.pk)
+            .first()
+        )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.hero_image and not self.hero_alt.strip():
+            errors["hero_alt"] = ValidationError(
+                "Add alt text: describe the picture for readers who cannot see it.",
+                code="hero_alt_required",
+            )
+        if clash := self.address_clash():
+            errors["slug"] = ValidationError(
+                "“%(headline)s” already uses this slug on %(day)s; "
+                "choose another slug or another publication date.",
+                params={"headline": clash.headline, "day": _day_label(self.published_at)},
+                code="slug_taken_that_day",
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Byline(models.Model):
