@@ -6,6 +6,7 @@
 #   make test           set up (with dev tools) and run the whole test suite
 #   make lint           ruff
 #   make bench          server-side timings over 10,000 stories
+#   make serve          production settings on loopback: gunicorn + task worker
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -13,7 +14,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint bench migrate demo clean
+.PHONY: run serve test lint bench migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,18 @@ run: $(VENV)/.runtime-installed
 	$(PY) manage.py load_demo
 	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# `make serve`: DEBUG off, hashed and compressed static files, persistent
+# connections, gunicorn (gunicorn.conf.py) with the task worker beside it.
+# Plain HTTP on loopback by default; behind TLS set HTTPS_ONLY=1 (see deploy/).
+serve: export DEBUG = 0
+serve: export HTTPS_ONLY ?= 0
+serve: export TASKS_BACKEND ?= database
+serve: export CONN_MAX_AGE ?= 600
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export PORT := $(PORT)
+serve: $(VENV)/.runtime-installed
+	bin/serve
 
 migrate: export DEBUG ?= 1
 migrate: $(VENV)/.runtime-installed

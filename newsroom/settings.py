@@ -101,27 +101,31 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
-# Redis when REDIS_URL is set (shared by every process: the comment flood limit
-# needs that); otherwise local memory, which is for a single process only.
+# Every server process must see the same cache (page purges, the comment flood
+# limit), so: Redis when REDIS_URL is set; otherwise Django's database cache
+# (`createcachetable`) when DEBUG is off; local memory only for the
+# single-process development server (and tests). CACHE_BACKEND overrides.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="newsroom")
-if REDIS_URL:
-    CACHES = {
-        "default": {
+CACHE_BACKEND = env.str(
+    "CACHE_BACKEND", default="redis" if REDIS_URL else ("locmem" if DEBUG else "database")
+)
+CACHES = {
+    "default": {
+        "redis": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
             # A dead Redis must not hang a request: fail fast (issue 8).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-        }
-    }
+        },
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsroom_cache",
+        },
+        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }[CACHE_BACKEND]
+    | {"KEY_PREFIX": CACHE_KEY_PREFIX}
+}
 
 # --- Tasks (Django's Tasks API through the django-tasks backport) ----------
 # "immediate" runs a task in-process right after it is enqueued (development,

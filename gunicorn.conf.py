@@ -1,0 +1,35 @@
+"""gunicorn settings for `make serve` and deploy/systemd/newsroom-web.service.
+
+Every value can be overridden from the environment (WEB_CONCURRENCY, PORT, BIND)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+# Sync workers: Newsroom's requests are short and mostly served from cache.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = "sync"
+# Recycle workers now and then so a slow leak never grows without bound; the
+# jitter keeps them from restarting all at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 500))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+# Access log to stdout, for the process manager (systemd's journal) to collect.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    # Local memory is a cache per process: with several workers, a purge in
+    # one would not reach the others. Refuse rather than serve stale pages.
+    from django.conf import settings
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    backend = settings.CACHES["default"]["BACKEND"]
+    if workers > 1 and backend.endswith("LocMemCache"):
+        raise SystemExit(
+            "gunicorn: more than one worker needs a shared cache. Set REDIS_URL "
+            "(or CACHE_BACKEND=database), or WEB_CONCURRENCY=1."
+        )
