@@ -1,0 +1,99 @@
+"""The newsroom's verbs: submit a story for review, publish it (now or on a
+schedule), unpublish it.
+
+Admin actions call these; so should anything else that moves a story between
+states, so that the permission and the rules below are checked in one place.
+Each verb saves only the fields it changes, inside a transaction, and returns
+the article.
+
+"Scheduled" is not a state of its own: a published story whose `published_at`
+is in the future is scheduled, and `Article.objects.published()` lets it out
+when its time comes.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Article
+
+PUBLISH_PERMISSION = "articles.publish_article"
+
+
+def can_publish(user):
+    """Editors (and superusers) may publish, schedule and unpublish; writers may not."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def publish_article(article, *, by, at=None):
+    """Publish `article`: live now, or scheduled when its time is in the future.
+
+    Without `at`, a story that already has a future `published_at` keeps it
+    (publishing it schedules it); any other story goes live now. A story that is
+    already published is left as it is unless `at` moves it.
+    Raises PermissionDenied for a user without `articles.publish_article`, and
+    ValidationError when another story already has this slug on that day.
+    """
+    _require_publish_permission(by)
+    now = timezone.now()
+    if at is not None:
+        published_at = at
+    elif article.status == Article.Status.PUBLISHED:
+        return article
+    elif article.published_at and article.published_at > now:
+        published_at = article.published_at
+    else:
+        published_at = now
+
+    if clash := article.address_clash(published_at):
+        raise ValidationError(
+            "“%(headline)s” cannot be published: “%(other)s” already uses the slug "
+            "“%(slug)s” that day. Change one of the slugs first.",
+            params={"headline": article.headline, "other": clash.headline, "slug": article.slug},
+            code="slug_taken_that_day",
+        )
+    article.status = Article.Status.PUBLISHED
+    article.published_at = published_at
+    _save(article, "status", "published_at")
+    return article
+
+
+def unpublish_article(article, *, by):
+    """Take a live or scheduled story down: it goes back to Draft.
+
+    `published_at` is kept so that editors can see when it was (or was to be)
+    published; publishing it again follows `publish_article`'s rule.
+    """
+    _require_publish_permission(by)
+    if article.status != Article.Status.DRAFT:
+        article.status = Article.Status.DRAFT
+        _save(article, "status")
+    return article
+
+
+def submit_for_review(article, *, by):
+    """A writer hands a draft to the editors: Draft → In review."""
+    if not by.has_perm("articles.change_article"):
+        raise PermissionDenied("You may not change stories.")
+    if article.status == Article.Status.REVIEW:
+        return article
+    if article.status != Article.Status.DRAFT:
+        raise ValidationError(
+            "“%(headline)s” is not a draft, so it cannot be submitted for review.",
+            params={"headline": article.headline},
+            code="not_a_draft",
+        )
+    article.status = Article.Status.REVIEW
+    _save(article, "status")
+    return article
+
+
+def _require_publish_permission(user):
+    if not can_publish(user):
+        raise PermissionDenied("Only editors may publish, schedule or unpublish stories.")
+
+
+def _save(article, *fields):
+    # `updated_at` is auto_now: with update_fields it only moves when named.
+    with transaction.atomic():
+        article.save(update_fields=[*fields, "updated_at"])
