@@ -4,6 +4,7 @@
 #   make run            set up, migrate, load demo content, serve on :8000
 #   make run PORT=8123  the same on another port
 #   make test           set up (with dev tools) and run the whole test suite
+#   make screenshots    browser screenshots of the demo site into docs/screenshots/
 #   make lint           ruff
 #   make bench          server-side timings over 10,000 stories
 #   make serve          production settings on loopback: gunicorn + task worker
@@ -13,8 +14,10 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# The browser tests (tests/e2e) drive Debian's Chromium: apt-get install chromium.
+export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run serve test lint bench migrate demo clean
+.PHONY: run serve test screenshots lint bench migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +57,13 @@ migrate: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --noinput
 
 test: $(VENV)/.dev-installed
+	@test -x "$(CHROMIUM_PATH)" || echo "*** No Chromium at $(CHROMIUM_PATH): the browser tests (tests/e2e) will be SKIPPED. apt-get install chromium to run them. ***"
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Screenshots of the demo site in a real Chromium (article at desktop and phone
+# width, the comment form with errors, the moderation queue), for the README.
+screenshots: $(VENV)/.dev-installed
+	$(BIN)/pytest tests/e2e/screenshots.py -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
