@@ -4,16 +4,21 @@ Which stories the public may see is decided in one place,
 `ArticleQuerySet.published()`; every public view, feed and sitemap uses it.
 """
 
+import datetime
+from functools import cached_property
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFit
 
+from . import rendering
 from .images import validate_image_upload
 
 # The editor's toolbar and, from the same list, the allowlist the sanitiser
@@ -67,6 +72,36 @@ def _day_label(moment):
     """A publication day as editors read it ("27 Nov 2026"), in the site's time zone."""
     local = timezone.localtime(moment)
     return f"{local.day} {local:%b %Y}"
+
+
+def _iso(moment):
+    """ISO 8601 in the site's time zone, as readers see the date; None stays None."""
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def _absolute(url):
+    """An absolute URL on the public site for a path like /media/... ."""
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
+
+
+# The publisher's logo (static/img/logo.png), as search engines want it.
+PUBLISHER_LOGO = ("img/logo.png", 600, 60)
+
+
+def publisher_jsonld():
+    """schema.org Organization for the publication (settings.SITE_NAME)."""
+    path, width, height = PUBLISHER_LOGO
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": settings.SITE_URL + "/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": _absolute(static(path)),
+            "width": width,
+            "height": height,
+        },
+    }
 
 
 # Widths of the hero-image renditions offered in `srcset`.
@@ -171,6 +206,20 @@ class ArticleQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def for_article_page(self):
+        """Everything the article page shows, in a fixed number of queries
+        whatever the number of authors, tags, quotes and sources (issue 2 §7):
+        the story with its section, then bylines, tags, pull-quotes (with their
+        source) and sources, one query each."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=Byline.objects.select_related("author").order_by("order", "pk")
+            ),
+            "tags",
+            models.Prefetch("pull_quotes", queryset=PullQuote.objects.select_related("source")),
+            "sources",
+        )
 
     def for_listing(self):
         """What a list of stories shows (section, byline) in a fixed number of queries."""
@@ -307,6 +356,89 @@ class Article(models.Model):
     def ordered_authors(self):
         """Authors in byline order, from the prefetch cache when there is one."""
         return [byline.author for byline in self.bylines.all()]
+
+    # --- What the public pages show (templates render these; see rendering.py)
+
+    # An edit this long after publication is worth telling readers about
+    # ("Updated ..."); quicker fixes (a typo found at once) are not.
+    UPDATE_NOTICE_AFTER = datetime.timedelta(minutes=30)
+
+    @property
+    def last_modified(self):
+        """When the public last saw a change: a story edited before its
+        scheduled time was not modified after it went out."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
+    @property
+    def was_updated(self):
+        """Whether to show "Updated" beside the date."""
+        return (
+            self.published_at is not None
+            and self.updated_at - self.published_at > self.UPDATE_NOTICE_AFTER
+        )
+
+    def absolute_url(self):
+        """The canonical address, with the site's public origin (settings.SITE_URL)."""
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @cached_property
+    def hero(self):
+        """The hero image's <img srcset> data (rendering.HeroImage), or None."""
+        return rendering.hero_image(self, widths=HERO_WIDTHS, default_width=800)
+
+    def body_parts(self):
+        """The body with the pull-quotes between its paragraphs (rendering.BodyPart list)."""
+        return rendering.body_with_pull_quotes(self.body, self.pull_quotes.all())
+
+    def jsonld(self):
+        """schema.org NewsArticle for search engines, as a dict (rendered as JSON-LD)."""
+        canonical = self.absolute_url()
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.headline,
+            "description": self.standfirst,
+            "url": canonical,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+            "articleSection": self.section.name,
+            "datePublished": _iso(self.published_at),
+            "dateModified": _iso(self.last_modified),
+            "author": [
+                {
+                    "@type": "Person",
+                    "name": author.name,
+                    "url": settings.SITE_URL + author.get_absolute_url(),
+                }
+                for author in self.ordered_authors()
+            ],
+            "publisher": publisher_jsonld(),
+        }
+        if self.hero:
+            data["image"] = [_absolute(url) for url in self.hero.urls]
+        keywords = [tag.name for tag in self.tags.all()]
+        if keywords:
+            data["keywords"] = keywords
+        return data
+
+    def opengraph(self):
+        """Open Graph properties (og:*, article:*) for link previews, as a dict.
+        The story's tags (article:tag, one per tag) are rendered beside it."""
+        data = {
+            "og:type": "article",
+            "og:site_name": settings.SITE_NAME,
+            "og:title": self.headline,
+            "og:description": self.standfirst,
+            "og:url": self.absolute_url(),
+            "article:published_time": _iso(self.published_at),
+            "article:modified_time": _iso(self.last_modified),
+            "article:section": self.section.name,
+        }
+        if self.hero:
+            data["og:image"] = _absolute(self.hero.src)
+            data["og:image:alt"] = self.hero_alt
+        return data
 
     def address_clash(self, published_at=None):
         """Another story with this slug on the same publication day, or None.

@@ -1,0 +1,170 @@
+"""How a story is drawn: its body with the pull-quotes set between its
+paragraphs, and its hero image as `<img srcset>` data.
+
+A pull-quote says "after paragraph N" (issue 2 §3): N counts the body's
+top-level paragraphs (`<p>` directly in the body, not those inside a list or a
+blockquote); 0 puts it before the first block; past the end, it goes last.
+The result is a list of parts the template renders in order, so the quote's
+markup lives in a template (`articles/_pull_quote.html`), not in Python.
+"""
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+
+# Elements with no end tag: they never open a level of nesting.
+VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """Either a run of the body's HTML or one pull-quote."""
+
+    html: SafeString | None = None
+    quote: object | None = None
+
+
+class _ParagraphEnds(HTMLParser):
+    """Finds where each top-level `</p>` ends, as offsets into the source."""
+
+    def __init__(self, source):
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = [0]
+        for index, char in enumerate(source):
+            if char == "\n":
+                self.line_starts.append(index + 1)
+        self.depth = 0
+        self.ends = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID_ELEMENTS:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in VOID_ELEMENTS:
+            return
+        self.depth = max(self.depth - 1, 0)
+        if tag == "p" and self.depth == 0:
+            line, column = self.getpos()
+            tag_start = self.line_starts[line - 1] + column
+            self.ends.append(self.source.index(">", tag_start) + 1)
+
+
+def paragraph_ends(body_html):
+    """Offsets just after each top-level paragraph of `body_html`."""
+    parser = _ParagraphEnds(body_html)
+    parser.feed(body_html)
+    parser.close()
+    return parser.ends
+
+
+def body_with_pull_quotes(body_html, pull_quotes):
+    """The body split at the paragraphs where `pull_quotes` go, as `BodyPart`s.
+
+    `body_html` must already be safe: Article.body is sanitised on every save
+    by the ProseEditorField's nh3 allowlist, which is why it is marked safe
+    here and nowhere else.
+    """
+    ends = paragraph_ends(body_html)
+    # Where each quote goes: an offset into the body. Stable for equal
+    # positions, so quotes after the same paragraph keep their given order.
+    placed = []
+    for quote in pull_quotes:
+        after = quote.after_paragraph
+        if after <= 0:
+            offset = 0
+        elif after <= len(ends):
+            offset = ends[after - 1]
+        else:
+            offset = len(body_html)
+        placed.append((offset, quote))
+    placed.sort(key=lambda item: item[0])
+
+    parts = []
+    cursor = 0
+    for offset, quote in placed:
+        if offset > cursor:
+            parts.append(BodyPart(html=mark_safe(body_html[cursor:offset])))  # noqa: S308
+            cursor = offset
+        parts.append(BodyPart(quote=quote))
+    if cursor < len(body_html):
+        parts.append(BodyPart(html=mark_safe(body_html[cursor:])))  # noqa: S308
+    return parts
+
+
+@dataclass(frozen=True)
+class HeroImage:
+    """What an `<img>` of the hero needs: a default source, the srcset of
+    the renditions, and the intrinsic size (so the page does not jump)."""
+
+    src: str
+    srcset: str
+    width: int
+    height: int
+    urls: tuple
+
+
+def image_size(field_file):
+    """(width, height) of an uploaded image, or None if it cannot be read.
+
+    Read once and cached: an upload's name never changes content (storage
+    gives a new upload a new name), so the size can be kept forever. A file
+    gone missing from storage gives None, and the page shows no image rather
+    than an error.
+    """
+    if not field_file:
+        return None
+    key = f"articles:image-size:{field_file.name}"
+    size = cache.get(key)
+    if size is None:
+        try:
+            size = (field_file.width, field_file.height)
+        except (OSError, ValueError, TypeError):
+            return None
+        cache.set(key, size, None)
+    return tuple(size)
+
+
+def fit_width(size, max_width):
+    """The size a ResizeToFit(width=max_width, upscale=False) rendition has."""
+    width, height = size
+    if width <= max_width:
+        return width, height
+    return max_width, round(height * max_width / width)
+
+
+def hero_image(article, widths, default_width):
+    """The article's hero as a HeroImage, or None without a readable image.
+
+    `widths` are the renditions' widths, narrowest first, each an attribute
+    `hero_<width>` of the article; a rendition that would be no wider than
+    the previous one (a small original is never upscaled) is left out.
+    """
+    size = image_size(article.hero_image)
+    if size is None:
+        return None
+    candidates = []
+    seen_widths = set()
+    for width in widths:
+        rendered = fit_width(size, width)
+        if rendered[0] in seen_widths:
+            continue
+        seen_widths.add(rendered[0])
+        candidates.append((getattr(article, f"hero_{width}").url, width, rendered))
+    src = next(
+        (url for url, width, _ in reversed(candidates) if width <= default_width),
+        candidates[0][0],
+    )
+    largest = candidates[-1][2]
+    return HeroImage(
+        src=src,
+        srcset=", ".join(f"{url} {rendered[0]}w" for url, _, rendered in candidates),
+        width=largest[0],
+        height=largest[1],
+        urls=tuple(url for url, _, _ in candidates),
+    )
