@@ -1,0 +1,318 @@
+"""The newsroom's UI: where editors and writers write, review and publish.
+
+Who may do what (issue 2 §4):
+- Editors (and superusers) hold `articles.publish_article`: they publish,
+  schedule and unpublish, here with the "Publish now" and "Unpublish" actions
+  or the status field.
+- Writers write drafts and submit them for review. For them the status field
+  offers only Draft and In review, the publication time and the lead flag are
+  read-only, the publishing actions are absent, and a published or scheduled
+  story is read-only (a POST to it is refused with 403). All of it is enforced
+  here on the server, not by hiding widgets.
+State changes go through the verbs in `articles.publishing`.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .forms import (
+    ArticleAdminForm,
+    AuthorAdminForm,
+    BylineInlineForm,
+    PullQuoteInlineForm,
+    SectionAdminForm,
+    SourceInlineForm,
+    TagAdminForm,
+)
+from .models import Article, Author, Byline, PullQuote, Section, Source, Tag
+from .publishing import can_publish, publish_article, submit_for_review, unpublish_article
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom"
+admin.site.index_title = "Newsroom administration"
+
+
+def is_locked_for(user, article):
+    """A published or scheduled story is the editors' alone: writers may only view it."""
+    return (
+        article is not None
+        and article.pk is not None
+        and article.status == Article.Status.PUBLISHED
+        and not can_publish(user)
+    )
+
+
+def preview_url(article_pk):
+    """The staff-only preview of any story, draft or not (None until the public
+    views provide `articles:preview`)."""
+    try:
+        return reverse("articles:preview", args=[article_pk])
+    except NoReverseMatch:
+        return None
+
+
+def _local_time_label(moment):
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+class StateListFilter(admin.SimpleListFilter):
+    """Draft, In review, Scheduled or Live: the states editors think in
+    ("Scheduled" and "Live" are both stored as Published)."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Live"),
+        ]
+
+    def queryset(self, request, queryset):
+        by_state = {
+            "draft": queryset.drafts,
+            "review": queryset.in_review,
+            "scheduled": queryset.scheduled,
+            "live": queryset.published,
+        }
+        if self.value() in by_state:
+            return by_state[self.value()]()
+        return queryset
+
+
+class StoryPartInline:
+    """What hangs off a story follows the story: read-only when it is locked."""
+
+    def has_add_permission(self, request, obj=None):
+        return not is_locked_for(request.user, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not is_locked_for(request.user, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_locked_for(request.user, obj) and super().has_delete_permission(request, obj)
+
+
+class BylineInline(StoryPartInline, admin.TabularInline):
+    model = Byline
+    form = BylineInlineForm
+    autocomplete_fields = ["author"]
+    extra = 1
+    verbose_name = "author"
+    verbose_name_plural = "byline (co-authors in order)"
+
+
+class SourceInline(StoryPartInline, admin.StackedInline):
+    model = Source
+    form = SourceInlineForm
+    extra = 0
+    fields = [
+        ("title", "kind"),
+        ("url", "published_on"),
+        "publisher",
+        "quoted_text",
+        ("archive_url", "order"),
+    ]
+
+
+class PullQuoteInline(StoryPartInline, admin.StackedInline):
+    model = PullQuote
+    form = PullQuoteInlineForm
+    extra = 0
+    fields = ["text", ("speaker", "speaker_role"), ("source", "after_paragraph")]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            # Only this story's own sources (the form then refuses any other id).
+            object_id = request.resolver_match.kwargs.get("object_id", "")
+            kwargs["queryset"] = (
+                Source.objects.filter(article_id=object_id)
+                if object_id.isdigit()
+                else Source.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    inlines = [BylineInline, SourceInline, PullQuoteInline]
+    list_display = [
+        "headline",
+        "section",
+        "byline",
+        "state",
+        "published_at",
+        "responses",
+        "preview",
+    ]
+    list_filter = [StateListFilter, "section", "authors", "published_at"]
+    search_fields = ["headline", "standfirst", "slug", "bylines__author__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section", "tags"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    list_per_page = 50
+    actions = ["publish_now", "unpublish", "send_for_review"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        ("Where it appears", {"fields": ["section", "tags", "is_lead"]}),
+        (
+            "Hero image",
+            {
+                "fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"],
+                "description": "Optional. With a picture, alt text is required.",
+            },
+        ),
+        ("Publishing", {"fields": ["status", "published_at", "comments_open"]}),
+        ("Record", {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_listing()
+
+    # --- Columns -------------------------------------------------------------
+
+    @admin.display(description="Byline")
+    def byline(self, article):
+        return ", ".join(author.name for author in article.ordered_authors()) or "—"
+
+    @admin.display(description="State", ordering="status")
+    def state(self, article):
+        if article.state == "Scheduled":
+            return f"Scheduled ({_local_time_label(article.published_at)})"
+        return article.state
+
+    @admin.display(description="Responses", ordering="comment_count")
+    def responses(self, article):
+        return article.comment_count
+
+    @admin.display(description="Preview")
+    def preview(self, article):
+        url = preview_url(article.pk)
+        if url is None:
+            return "—"
+        return format_html(
+            '<a href="{}" aria-label="Preview “{}”">Preview</a>', url, article.headline
+        )
+
+    def view_on_site(self, article):
+        # Only a live story has a public page to show.
+        if not article.is_public:
+            return None
+        try:
+            return article.get_absolute_url()
+        except NoReverseMatch:
+            return None
+
+    # --- Who may do what ----------------------------------------------------------
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if is_locked_for(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            readonly += ["published_at", "is_lead"]
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # get_form builds a new class on every call: this does not leak between users.
+        form.may_publish = can_publish(request.user)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The form already refuses "Published" to writers; this is the last guard.
+        if obj.status == Article.Status.PUBLISHED and not can_publish(request.user):
+            raise PermissionDenied("Only editors may publish stories.")
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id.isdigit():
+            extra_context["preview_url"] = preview_url(int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- Actions: each calls a verb from articles.publishing ------------------------
+
+    @admin.action(
+        description="Publish now (a future time schedules instead)", permissions=["publish"]
+    )
+    def publish_now(self, request, queryset):
+        outcomes = {"published": 0, "scheduled": 0}
+        for article in queryset:
+            if article.status == Article.Status.PUBLISHED:
+                continue
+            try:
+                publish_article(article, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
+            outcomes["scheduled" if article.state == "Scheduled" else "published"] += 1
+        self._report(request, outcomes)
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        unpublished = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            unpublish_article(article, by=request.user)
+            unpublished += 1
+        self._report(request, {"unpublished": unpublished})
+
+    @admin.action(description="Submit for review", permissions=["change"])
+    def send_for_review(self, request, queryset):
+        submitted = 0
+        for article in queryset.filter(status=Article.Status.DRAFT):
+            submit_for_review(article, by=request.user)
+            submitted += 1
+        self._report(request, {"submitted for review": submitted})
+
+    def _report(self, request, outcomes):
+        done = [
+            f"{count} {'story' if count == 1 else 'stories'} {verb}"
+            for verb, count in outcomes.items()
+            if count
+        ]
+        if done:
+            self.message_user(request, "; ".join(done) + ".", messages.SUCCESS)
+        else:
+            self.message_user(request, "Nothing to change in the selected stories.", messages.INFO)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    form = SectionAdminForm
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
+    list_display = ["name", "role"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    form = TagAdminForm
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
