@@ -74,11 +74,6 @@ def _day_label(moment):
     return f"{local.day} {local:%b %Y}"
 
 
-def _iso(moment):
-    """ISO 8601 in the site's time zone, as readers see the date; None stays None."""
-    return timezone.localtime(moment).isoformat() if moment else None
-
-
 def _absolute(url):
     """An absolute URL on the public site for a path like /media/... ."""
     return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
@@ -103,6 +98,9 @@ def publisher_jsonld():
         },
     }
 
+
+# The box an author's photo_thumbnail is fitted into.
+PHOTO_THUMBNAIL_BOX = (160, 160)
 
 # Widths of the hero-image renditions offered in `srcset`.
 HERO_WIDTHS = (480, 800, 1200)
@@ -158,7 +156,10 @@ class Author(models.Model):
         help_text="A square portrait works best. JPEG, PNG, GIF or WebP.",
     )
     photo_thumbnail = ImageSpecField(
-        source="photo", processors=[ResizeToFit(160, 160)], format="JPEG", options={"quality": 85}
+        source="photo",
+        processors=[ResizeToFit(*PHOTO_THUMBNAIL_BOX)],
+        format="JPEG",
+        options={"quality": 85},
     )
 
     class Meta:
@@ -169,6 +170,12 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def photo_size(self):
+        """(width, height) of photo_thumbnail, or None without a readable photo."""
+        size = rendering.image_size(self.photo)
+        return rendering.fit_box(size, *PHOTO_THUMBNAIL_BOX) if size else None
 
 
 class Tag(models.Model):
@@ -403,8 +410,8 @@ class Article(models.Model):
             "url": canonical,
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
             "articleSection": self.section.name,
-            "datePublished": _iso(self.published_at),
-            "dateModified": _iso(self.last_modified),
+            "datePublished": rendering.iso_datetime(self.published_at),
+            "dateModified": rendering.iso_datetime(self.last_modified),
             "author": [
                 {
                     "@type": "Person",
@@ -431,8 +438,8 @@ class Article(models.Model):
             "og:title": self.headline,
             "og:description": self.standfirst,
             "og:url": self.absolute_url(),
-            "article:published_time": _iso(self.published_at),
-            "article:modified_time": _iso(self.last_modified),
+            "article:published_time": rendering.iso_datetime(self.published_at),
+            "article:modified_time": rendering.iso_datetime(self.last_modified),
             "article:section": self.section.name,
         }
         if self.hero:

@@ -12,12 +12,20 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 # Elements with no end tag: they never open a level of nesting.
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 )
+
+
+def iso_datetime(moment):
+    """ISO 8601 in the site's time zone, to the second, as readers see the
+    date (and as HTML's `<time datetime>` allows: at most 3 fractional
+    digits); None for no date."""
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,13 @@ def fit_width(size, max_width):
     if width <= max_width:
         return width, height
     return max_width, round(height * max_width / width)
+
+
+def fit_box(size, max_width, max_height):
+    """The size a ResizeToFit(max_width, max_height) rendition has (upscaled too)."""
+    width, height = size
+    ratio = min(max_width / width, max_height / height)
+    return round(width * ratio), round(height * ratio)
 
 
 def hero_image(article, widths, default_width):

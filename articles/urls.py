@@ -1,3 +1,61 @@
+"""The public site's addresses (issue 2 §3). Included last in newsroom/urls.py:
+`/<section>/` takes any top-level slug not used above it, which is why
+models.RESERVED_SECTION_SLUGS keeps sections off the site's own paths."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, register_converter
+from django.views.generic import TemplateView
+
+from . import feeds, views
+from .sitemaps import SITEMAPS
+
+
+class FourDigitYear:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class TwoDigits:
+    """A month or a day, always written with two digits: /2024/05/01/."""
+
+    regex = "[0-9]{2}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(FourDigitYear, "yyyy")
+register_converter(TwoDigits, "dd")
+
 app_name = "articles"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    path("preview/<int:pk>/", views.PreviewView.as_view(), name="preview"),
+    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("<slug:section>/", views.SectionView.as_view(), name="section"),
+    path("<slug:section>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path(
+        "<slug:section>/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
+        views.ArticleDetailView.as_view(),
+        name="detail",
+    ),
+]

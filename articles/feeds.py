@@ -1,0 +1,96 @@
+"""RSS 2.0 and Atom feeds of the latest published stories, for the whole site
+(/feed/, /feed/atom/) and for each section (/<section>/feed/).
+
+Links are absolute on settings.SITE_URL (the public address, whatever host
+the request came in on); Django's syndication framework leaves absolute URLs
+as they are.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.text import get_text_list
+
+from .models import Article, Section
+from .views import listed
+
+FEED_LENGTH = 30
+
+
+class LatestArticlesFeed(Feed):
+    """The newest published stories, RSS 2.0."""
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def description(self):
+        return settings.SITE_DESCRIPTION
+
+    def link(self):
+        return settings.SITE_URL + reverse("articles:home")
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("articles:feed")
+
+    def stories(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        return listed(self.stories(obj)).prefetch_related("tags").latest_first()[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        # Readers take a description as HTML; the standfirst is plain text.
+        return escape(article.standfirst)
+
+    def item_link(self, article):
+        return article.absolute_url()
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.last_modified
+
+    def item_author_name(self, article):
+        names = [author.name for author in article.ordered_authors()]
+        return get_text_list(names, "and") or None
+
+    def item_categories(self, article):
+        return [article.section.name, *(tag.name for tag in article.tags.all())]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return settings.SITE_DESCRIPTION
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("articles:atom_feed")
+
+
+class SectionFeed(LatestArticlesFeed):
+    """One section's newest stories, RSS 2.0; an unknown section is a 404."""
+
+    def get_object(self, request, section):
+        return Section.objects.get(slug=section)
+
+    def title(self, section):
+        return f"{section.name} — {settings.SITE_NAME}"
+
+    def description(self, section):
+        return section.description or f"The latest {section.name} stories."
+
+    def link(self, section):
+        return settings.SITE_URL + section.get_absolute_url()
+
+    def feed_url(self, section):
+        return settings.SITE_URL + reverse("articles:section_feed", args=[section.slug])
+
+    def stories(self, section):
+        return Article.objects.published().filter(section=section)

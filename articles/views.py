@@ -1,0 +1,202 @@
+"""The public site: thin generic views over `Article.objects.published()`.
+
+Lists are paginated by settings.ARTICLES_PER_PAGE. A page number that is not a
+page (`?page=abc`, `?page=0`, `?page=99999`) is a 404, as Django's
+MultipleObjectMixin decides; it is never a 500.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import DetailView, ListView
+
+from .models import Article, Author, Section, Tag
+from .search import clean_query, search_articles
+
+
+def listed(queryset):
+    """A list of stories as cards show them: no body, fixed query count."""
+    return queryset.for_listing().defer("body")
+
+
+class StoryListView(ListView):
+    """A paginated list of published stories, newest first."""
+
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        # Read per request, so a settings override (tests, a deployment) applies.
+        return settings.ARTICLES_PER_PAGE
+
+    def stories(self):
+        """The published stories this page lists (subclasses narrow it)."""
+        return Article.objects.published()
+
+    def get_queryset(self):
+        return listed(self.stories()).latest_first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        # The first page is the canonical address of a list; later pages are their own.
+        context["canonical_url"] = settings.SITE_URL + self.request.path
+        if page and page.number > 1:
+            context["canonical_url"] += f"?page={page.number}"
+        return context
+
+
+class HomeView(StoryListView):
+    """The lead story (the newest one flagged as lead, else the latest), then
+    the latest stories, without the lead."""
+
+    template_name = "articles/home.html"
+
+    def get(self, request, *args, **kwargs):
+        self.lead = (
+            listed(Article.objects.published()).order_by("-is_lead", "-published_at", "-pk").first()
+        )
+        return super().get(request, *args, **kwargs)
+
+    def stories(self):
+        stories = super().stories()
+        return stories.exclude(pk=self.lead.pk) if self.lead else stories
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The lead heads the first page only.
+        context["lead"] = self.lead if context["page_obj"].number == 1 else None
+        return context
+
+
+class SectionView(StoryListView):
+    template_name = "articles/section.html"
+
+    def get(self, request, *args, **kwargs):
+        self.section = get_object_or_404(Section, slug=kwargs["section"])
+        return super().get(request, *args, **kwargs)
+
+    def stories(self):
+        return super().stories().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class TagView(StoryListView):
+    template_name = "articles/tag.html"
+
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def stories(self):
+        return super().stories().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(StoryListView):
+    """Every published story the author wrote or co-wrote."""
+
+    template_name = "articles/author.html"
+
+    def get(self, request, *args, **kwargs):
+        self.author = get_object_or_404(Author, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def stories(self):
+        return super().stories().filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class SearchView(StoryListView):
+    """`/search/?q=`: see articles/search.py for how stories are matched and ranked."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.query = clean_query(request.GET.get("q", ""))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        # Ranked by relevance: search_articles orders them.
+        return listed(search_articles(self.query))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+def local_day_bounds(year, month, day):
+    """The UTC instants where a day in settings.TIME_ZONE starts and ends.
+
+    An article's address carries the local date of its publication; a range
+    (rather than `__date`) lets the database use the published_at index.
+    """
+    try:
+        date = datetime.date(year, month, day)
+        next_date = date + datetime.timedelta(days=1)
+    except (ValueError, OverflowError) as error:  # /news/2024/13/45/..., /news/9999/12/31/...
+        raise Http404("No such date.") from error
+    tz = timezone.get_current_timezone()
+    return tuple(
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), tz)
+        for day in (date, next_date)
+    )
+
+
+class ArticleDetailView(DetailView):
+    """A published story at /<section>/<yyyy>/<mm>/<dd>/<slug>/."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_object(self, queryset=None):
+        start, end = local_day_bounds(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        return get_object_or_404(
+            Article.objects.published().for_article_page(),
+            slug=self.kwargs["slug"],
+            published_at__gte=start,
+            published_at__lt=end,
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.section.slug != kwargs["section"]:
+            # The story moved section: its old address still leads to it.
+            return redirect(self.object.get_absolute_url(), permanent=True)
+        context = self.get_context_data(
+            object=self.object, canonical_url=self.object.absolute_url()
+        )
+        return self.render_to_response(context)
+
+
+class PreviewView(DetailView):
+    """Any story, drafts included, as it will look, for staff who may view
+    stories. Never cached, never indexed; others get a login page or a 404."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+    queryset = Article.objects.for_article_page()
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            response = redirect_to_login(request.get_full_path())
+        elif user.is_staff and user.has_perm("articles.view_article"):
+            response = super().dispatch(request, *args, **kwargs)
+        else:
+            # Not "forbidden": that a story with this number exists is not public.
+            raise Http404("No such story.")
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=True, **kwargs)
