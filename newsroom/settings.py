@@ -64,6 +64,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outermost of ours: a page for a reader with a pending response or
+    # remembered details is personal and must never reach a shared cache.
+    "comments.middleware.PrivateCommenterPagesMiddleware",
+    # Before CSRF (which reads the body): an oversized response gets a clear 413.
+    "comments.middleware.CommentPostSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -225,3 +230,35 @@ LOGGING = {
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=12)
 # Django 6 behaviour now: a URL typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# --- Comments -----------------------------------------------------------------
+# "Leave a Response" (comments/). The policy that reads these lives in
+# comments/moderation.py; every variable is in README's configuration table.
+# Responses close this many days after publication (0: never), besides each
+# story's own "comments open" flag. Old stories draw spam, not debate.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=90)
+# Publish at once a response whose email already has an approved one (WordPress's
+# "Comment author must have a previously approved comment"). Off: all wait.
+COMMENTS_AUTO_APPROVE_KNOWN = env.bool("COMMENTS_AUTO_APPROVE_KNOWN", default=False)
+# Hold a response with more than this many links (WordPress's default: 2).
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+# Whole words or phrases, comma-separated: held for moderation / kept as spam.
+COMMENTS_MODERATION_WORDS = env.list("COMMENTS_MODERATION_WORDS", default=[])
+COMMENTS_DISALLOWED_WORDS = env.list("COMMENTS_DISALLOWED_WORDS", default=[])
+# The signed timestamp in the form: posted sooner than this after the form was
+# shown is a bot; older than the maximum age is a replayed form. Both: spam.
+COMMENTS_FORM_MIN_SECONDS = env.int("COMMENTS_FORM_MIN_SECONDS", default=2)
+COMMENTS_FORM_MAX_AGE_SECONDS = env.int("COMMENTS_FORM_MAX_AGE_SECONDS", default=24 * 60 * 60)
+# Flood limit on accepted responses, per IP address and per email, through the
+# cache (shared by every process when REDIS_URL is set). WordPress's defaults.
+COMMENTS_FLOOD_INTERVAL_SECONDS = env.int("COMMENTS_FLOOD_INTERVAL_SECONDS", default=15)
+COMMENTS_FLOOD_PER_HOUR = env.int("COMMENTS_FLOOD_PER_HOUR", default=30)
+# How many reverse proxies in front of Django append to X-Forwarded-For (nginx:
+# 1). 0 trusts only REMOTE_ADDR: a client can write any X-Forwarded-For it likes.
+COMMENTS_TRUSTED_PROXY_COUNT = env.int("COMMENTS_TRUSTED_PROXY_COUNT", default=0)
+# `manage.py anonymise_comment_ips` blanks IP addresses and user agents older than this.
+COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=30)
+# Who is emailed about each response awaiting moderation (comma-separated);
+# empty: every active member of the Moderators group with an email address.
+COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)

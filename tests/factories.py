@@ -98,3 +98,27 @@ class SourceFactory(factory.django.DjangoModelFactory):
     kind = Source.Kind.DOCUMENT
     url = "https://example.org/letter"
     publisher = "Example Ministry"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved response by default; pass status=... for the queue, spam, etc."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    article = factory.SubFactory(ArticleFactory)
+    body = factory.Sequence(lambda n: f"A considered response, number {n}.")
+    author_name = factory.Sequence(lambda n: f"Reader {n}")
+    author_email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    status = "approved"
+    ip_address = "203.0.113.7"
+    user_agent = "Mozilla/5.0 (test)"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Keep the story's comment_count true, as the moderation verbs do.
+        from comments.moderation import recount_comments
+
+        comment = super()._create(model_class, *args, **kwargs)
+        recount_comments([comment.article_id])
+        return comment

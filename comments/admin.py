@@ -1,0 +1,159 @@
+"""The moderators' desk: the Comments list opens on the responses awaiting moderation.
+
+Every status change goes through the verbs in comments/moderation.py (who and
+when recorded, the story's count recomputed, cached pages purged), whether it
+comes from a bulk action, the change page or a deletion.
+"""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
+
+from . import moderation
+from .models import Comment
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, defaulting to "Awaiting moderation": the queue is what a moderator opens."""
+
+    title = "status"
+    parameter_name = "status"
+    default = Comment.Status.PENDING
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, (self.ALL, "All")]
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        # No separate "All" entry from Django: ours is in lookups(), since
+        # "no parameter" means the default filter here.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "article",
+        "author_name",
+        "author_email",
+        "website",
+        "status",
+        "reasons",
+        "created_at",
+    ]
+    list_display_links = ["excerpt"]
+    list_filter = [StatusFilter, "created_at", "article__section"]
+    list_select_related = ["article"]
+    search_fields = ["author_name", "author_email", "body", "ip_address"]
+    date_hierarchy = "created_at"
+    actions = ["approve", "reject", "spam"]
+    list_per_page = 50
+    fields = [
+        "article",
+        "parent",
+        "status",
+        "body",
+        "author_name",
+        "author_email",
+        "author_url",
+        "created_at",
+        "reasons",
+        "moderated_at",
+        "moderated_by",
+        "ip_address",
+        "user_agent",
+    ]
+    readonly_fields = [
+        "article",
+        "parent",
+        "created_at",
+        "reasons",
+        "moderated_at",
+        "moderated_by",
+        "ip_address",
+        "user_agent",
+    ]
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        return comment.excerpt
+
+    @admin.display(description="website")
+    def website(self, comment):
+        # Plain text: a moderator should not be one click from a spammer's page.
+        return comment.author_url
+
+    @admin.display(description="reasons")
+    def reasons(self, comment):
+        """What the anti-spam rules found, e.g. "max links: 3 links"."""
+        if not comment.moderation_reasons:
+            return "–"
+        return format_html_join(
+            format_html("<br>"),
+            "{}: {}",
+            (
+                (reason.get("rule", "").replace("_", " "), reason.get("match", ""))
+                for reason in comment.moderation_reasons
+                if isinstance(reason, dict)
+            ),
+        )
+
+    def has_add_permission(self, request):
+        # Responses come from readers, through the form under each story.
+        return False
+
+    # --- Actions: the moderation verbs ---
+
+    def _act(self, request, queryset, verb, done):
+        count = verb(queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", count)
+            % {"count": count, "done": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve(self, request, queryset):
+        self._act(request, queryset, moderation.approve_comments, "approved")
+
+    @admin.action(description="Reject selected comments", permissions=["change"])
+    def reject(self, request, queryset):
+        self._act(request, queryset, moderation.reject_comments, "rejected")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def spam(self, request, queryset):
+        self._act(request, queryset, moderation.mark_spam, "marked as spam")
+
+    # --- The change page and deletions go through the verbs too ---
+
+    def save_model(self, request, obj, form, change):
+        new_status = obj.status
+        if "status" in form.changed_data:
+            obj.status = form.initial["status"]  # the verb below records the change
+        super().save_model(request, obj, form, change)
+        if "status" in form.changed_data:
+            moderation.set_comment_status(obj, new_status, by=request.user)
+            obj.status = new_status
+        else:
+            moderation.comments_edited([obj.article_id])
+
+    def delete_model(self, request, obj):
+        moderation.delete_comments(Comment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        moderation.delete_comments(queryset)

@@ -1,0 +1,38 @@
+"""Who is posting: the client's IP address and user agent, as recorded with a response.
+
+Behind reverse proxies REMOTE_ADDR is the nearest proxy. Each trusted proxy
+appends the address it received the request from to X-Forwarded-For, so with
+COMMENTS_TRUSTED_PROXY_COUNT = N the client is the Nth address from the right;
+anything further left was written by the client and proves nothing. With
+N = 0 (the default) X-Forwarded-For is ignored: it is the client's to forge.
+"""
+
+import ipaddress
+
+from django.conf import settings
+
+USER_AGENT_MAX_LENGTH = 300
+
+
+def _valid_ip(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request):
+    """The client's IP address, or None when it cannot be told."""
+    proxies = settings.COMMENTS_TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        addresses = [part for part in forwarded.split(",") if part.strip()]
+        if addresses:
+            # Fewer entries than proxies: the leftmost is the furthest we can see.
+            return _valid_ip(addresses[-min(proxies, len(addresses))])
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def user_agent(request):
+    # NUL cannot be stored in a PostgreSQL text column.
+    return request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")[:USER_AGENT_MAX_LENGTH]

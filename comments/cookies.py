@@ -1,0 +1,88 @@
+"""The two cookies a commenter's browser may carry, signed so they cannot be forged.
+
+`newsroom_pending`: the ids of the responses this browser posted that still
+await moderation, so the article page can show them to their author, and to
+nobody else. A signed cookie rather than the session: an anonymous reader gets
+no session row, and the cookie tells any page cache to step aside (see
+comments/middleware.py and docs/ARCHITECTURE.md).
+
+`newsroom_commenter`: name, email and website, only when the reader ticked
+"Save my name, email, and website in this browser for the next time I
+comment.", to pre-fill the form. Unticked, it is deleted.
+
+Both are HttpOnly (no script needs them), SameSite=Lax and Secure under HTTPS.
+"""
+
+from django.conf import settings
+from django.core import signing
+
+PENDING_COOKIE = "newsroom_pending"
+PENDING_SALT = "comments.pending"
+PENDING_MAX_AGE = 30 * 24 * 60 * 60
+# A browser remembers its latest few pending responses; older ones are long
+# moderated anyway.
+PENDING_MAX_IDS = 20
+
+REMEMBER_COOKIE = "newsroom_commenter"
+REMEMBER_SALT = "comments.commenter"
+REMEMBER_MAX_AGE = 365 * 24 * 60 * 60
+REMEMBERED_FIELDS = ("author_name", "author_email", "author_url")
+
+
+def _cookie_options(max_age):
+    return {
+        "max_age": max_age,
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": settings.HTTPS_ONLY,
+    }
+
+
+def pending_ids(request):
+    """Ids of this browser's pending responses: [] when absent, expired or tampered."""
+    raw = request.get_signed_cookie(
+        PENDING_COOKIE, default="", salt=PENDING_SALT, max_age=PENDING_MAX_AGE
+    )
+    ids = []
+    for part in raw.split("."):
+        if part.isdigit() and len(part) < 19:  # fits a bigint
+            ids.append(int(part))
+    return ids[-PENDING_MAX_IDS:]
+
+
+def add_pending_id(request, response, comment_id):
+    ids = [i for i in pending_ids(request) if i != comment_id] + [comment_id]
+    response.set_signed_cookie(
+        PENDING_COOKIE,
+        # Dots, not commas: a comma would have to be quoted in a cookie.
+        ".".join(str(i) for i in ids[-PENDING_MAX_IDS:]),
+        salt=PENDING_SALT,
+        **_cookie_options(PENDING_MAX_AGE),
+    )
+
+
+def remembered_details(request):
+    """The name, email and website this browser asked us to remember, or {}."""
+    try:
+        data = signing.loads(
+            request.COOKIES.get(REMEMBER_COOKIE, ""), salt=REMEMBER_SALT, max_age=REMEMBER_MAX_AGE
+        )
+    except signing.BadSignature:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {field: str(data[field]) for field in REMEMBERED_FIELDS if data.get(field)}
+
+
+def remember_details(response, cleaned_data):
+    details = {field: cleaned_data.get(field) or "" for field in REMEMBERED_FIELDS}
+    # signing.dumps: URL-safe base64, so the value needs no cookie quoting.
+    response.set_cookie(
+        REMEMBER_COOKIE,
+        signing.dumps(details, salt=REMEMBER_SALT, compress=True),
+        **_cookie_options(REMEMBER_MAX_AGE),
+    )
+
+
+def forget_details(response):
+    response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")

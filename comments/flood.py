@@ -1,0 +1,87 @@
+"""The flood limit: how many responses one IP address or one email may have
+accepted, through Django's cache (Redis when REDIS_URL is set, so every
+server process shares the count).
+
+Two counters per address: a cool-down key that lives `interval` seconds after
+each accepted response ("one per 15 s"), and an hourly counter ("30 an hour",
+a window that starts with the first response of the hour). `check()` only
+reads; `record()` counts, and is called once the response is saved, so
+refused posts and spam never use up a reader's allowance.
+
+Why not django-ratelimit: its fixed windows let two posts through a second
+apart at a window's edge, it fails closed on a Redis connection error, and its
+system check refuses the local-memory cache the development server uses.
+
+A cache that is down never stops a reader: the limit fails open (logged).
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+
+logger = logging.getLogger(__name__)
+
+HOUR = 60 * 60
+
+
+@dataclass(frozen=True)
+class FloodLimit:
+    interval: int
+    per_hour: int
+    cache_alias: str = "default"
+    cache: object = None
+
+    @classmethod
+    def from_settings(cls):
+        return cls(
+            interval=settings.COMMENTS_FLOOD_INTERVAL_SECONDS,
+            per_hour=settings.COMMENTS_FLOOD_PER_HOUR,
+        )
+
+    def _cache(self):
+        return self.cache if self.cache is not None else caches[self.cache_alias]
+
+    @staticmethod
+    def _identities(ip_address, email):
+        # Hashed: the cache holds no email address in clear.
+        for kind, value in (("ip", ip_address), ("email", (email or "").strip().lower())):
+            if value:
+                yield hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:32]
+
+    @staticmethod
+    def _keys(identity):
+        return f"comments:flood:recent:{identity}", f"comments:flood:hour:{identity}"
+
+    def check(self, *, ip_address, email):
+        """Seconds the reader should wait before posting again, or 0 if they may post now."""
+        try:
+            cache = self._cache()
+            for identity in self._identities(ip_address, email):
+                recent_key, hour_key = self._keys(identity)
+                found = cache.get_many([recent_key, hour_key])
+                if self.interval and recent_key in found:
+                    return self.interval
+                if self.per_hour and found.get(hour_key, 0) >= self.per_hour:
+                    return HOUR
+        except Exception:
+            logger.exception("Comment flood limit skipped: the cache did not answer")
+        return 0
+
+    def record(self, *, ip_address, email):
+        """Count one accepted response for this IP address and this email."""
+        try:
+            cache = self._cache()
+            for identity in self._identities(ip_address, email):
+                recent_key, hour_key = self._keys(identity)
+                if self.interval:
+                    cache.set(recent_key, 1, self.interval)
+                if self.per_hour and not cache.add(hour_key, 1, HOUR):
+                    try:
+                        cache.incr(hour_key)
+                    except ValueError:  # expired between add and incr
+                        cache.add(hour_key, 1, HOUR)
+        except Exception:
+            logger.exception("Comment flood limit not counted: the cache did not answer")

@@ -1,0 +1,88 @@
+"""Two small guards around the comment form.
+
+`PrivateCommenterPagesMiddleware`: a reader who has posted a response awaiting
+moderation, or ticked "Save my name, email, and website…", carries a cookie
+that makes every page they get personal (their pending response, their email
+pre-filled in the form). Such a response must never be stored by a shared
+cache (nginx's micro-cache, a CDN, Django's page cache): it is marked
+`Cache-Control: private, no-store` and `Vary: Cookie`.
+
+`CommentPostSizeMiddleware`: a response posted with a body larger than
+DATA_UPLOAD_MAX_MEMORY_SIZE would make Django raise RequestDataTooBig as soon
+as anything (the CSRF check first) reads the form: the reader would get a bare
+"Bad Request". This answers such a post with a clear 413 page instead, before
+the body is read.
+"""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from .cookies import PENDING_COOKIE, REMEMBER_COOKIE
+
+# The messages framework keeps a flash message (e.g. the thank-you after a
+# post) in this cookie for anonymous readers: that page is personal too.
+MESSAGES_COOKIE = "messages"
+
+PERSONAL_COOKIES = (PENDING_COOKIE, REMEMBER_COOKIE, MESSAGES_COOKIE)
+
+
+def is_personal(request, response=None):
+    """Whether this request (or the response about to set a cookie) is a commenter's."""
+    if any(name in request.COOKIES for name in PERSONAL_COOKIES):
+        return True
+    return response is not None and any(name in response.cookies for name in PERSONAL_COOKIES)
+
+
+class PrivateCommenterPagesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if is_personal(request, response):
+            # A shared cache may have been told it could keep the page: not this one.
+            if "Cache-Control" in response:
+                for shared_only in ("public", "s-maxage"):
+                    response.headers["Cache-Control"] = ", ".join(
+                        part
+                        for part in response.headers["Cache-Control"].split(",")
+                        if part.strip().split("=")[0].lower() != shared_only
+                    )
+            patch_cache_control(response, private=True, no_store=True)
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class CommentPostSizeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and self._too_large(request) and self._is_comment_post(request):
+            response = render(
+                request,
+                "comments/too_large.html",
+                {"limit_kb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024},
+                status=413,
+            )
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _too_large(request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return limit is not None and length > limit
+
+    @staticmethod
+    def _is_comment_post(request):
+        try:
+            return resolve(request.path_info).view_name == "comments:post"
+        except Resolver404:
+            return False
