@@ -13,8 +13,8 @@ Two parts, as in django-contrib-comments:
 
 import time
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.conf import settings

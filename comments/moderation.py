@@ -112,7 +112,15 @@ class CommentModerator:
         return True
 
     def refusal(self, comment):
-        """Why this post is refused before it is saved, or None."""
+        """Why this post is refused before it is saved, or None.
+
+        A duplicate first: a double-clicked button hears "already posted",
+        which is the truth, rather than "too quickly".
+        """
+        if self.is_duplicate(comment):
+            return CommentRefused(
+                "You have already posted this response on this story; it was not posted twice."
+            )
         wait = FloodLimit.from_settings().check(
             ip_address=comment.ip_address, email=comment.author_email
         )
@@ -121,10 +129,6 @@ class CommentModerator:
                 "You are posting responses too quickly. Please wait a little and post "
                 "again: your text is kept below.",
                 status=429,
-            )
-        if self.is_duplicate(comment):
-            return CommentRefused(
-                "You have already posted this response on this story; it was not posted twice."
             )
         return None
 
