@@ -396,8 +396,15 @@ class Article(models.Model):
         return rendering.hero_image(self, widths=HERO_WIDTHS, default_width=800)
 
     def body_parts(self):
-        """The body with the pull-quotes between its paragraphs (rendering.BodyPart list)."""
-        return rendering.body_with_pull_quotes(self.body, self.pull_quotes.all())
+        """The body with the pull-quotes between its paragraphs (rendering.BodyPart list).
+
+        The body goes through the field's nh3 allowlist again here: the
+        ProseEditorField sanitises in forms and full_clean(), but not a story
+        saved any other way (a script, an import, the shell), and the page
+        marks this HTML safe.
+        """
+        body = self._meta.get_field("body").sanitize(self.body)
+        return rendering.body_with_pull_quotes(body, self.pull_quotes.all())
 
     def jsonld(self):
         """schema.org NewsArticle for search engines, as a dict (rendered as JSON-LD)."""

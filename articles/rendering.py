@@ -74,8 +74,8 @@ def paragraph_ends(body_html):
 def body_with_pull_quotes(body_html, pull_quotes):
     """The body split at the paragraphs where `pull_quotes` go, as `BodyPart`s.
 
-    `body_html` must already be safe: Article.body is sanitised on every save
-    by the ProseEditorField's nh3 allowlist, which is why it is marked safe
+    `body_html` must already be sanitised (Article.body_parts passes it
+    through the body field's nh3 allowlist), which is why it is marked safe
     here and nowhere else.
     """
     ends = paragraph_ends(body_html)
