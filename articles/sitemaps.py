@@ -41,7 +41,7 @@ class SectionSitemap(PublicSiteSitemap):
                 "articles__published_at",
                 filter=Q(articles__in=Article.objects.published()),
             )
-        )
+        ).order_by("order", "name")
 
     def lastmod(self, section):
         return section.newest

@@ -1,0 +1,77 @@
+"""articles/sitemaps.py: /sitemap.xml over the home page, sections and published stories."""
+
+import datetime
+from xml.etree import ElementTree
+
+import pytest
+import time_machine
+
+from articles.models import Article
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def parse_xml(response):
+    # Our own output, not untrusted input: the standard parser is fine here.
+    return ElementTree.fromstring(response.content)  # noqa: S314
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock_and_site(settings):
+    settings.SITE_URL = "https://news.example.org"
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def sitemap_entries(client):
+    """{location: lastmod or None} of /sitemap.xml."""
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = parse_xml(response)
+    return {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in root.findall(f"{SITEMAP}url")
+    }
+
+
+def test_sitemap_lists_published_stories_on_the_public_site(client):
+    article = ArticleFactory()
+    assert "https://news.example.org" + article.get_absolute_url() in sitemap_entries(client)
+
+
+def test_sitemap_leaves_out_drafts_and_scheduled_stories(client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, slug="draft")
+    scheduled = ArticleFactory(published_at=NOW + datetime.timedelta(hours=1), slug="later")
+    locations = " ".join(sitemap_entries(client))
+    assert draft.slug not in locations
+    assert scheduled.slug not in locations
+
+
+def test_story_lastmod_is_its_last_change(client):
+    article = ArticleFactory(published_at=NOW - datetime.timedelta(days=2))
+    assert sitemap_entries(client)[article.absolute_url()] == "2026-03-10"
+
+
+def test_sitemap_lists_home_and_sections(client):
+    SectionFactory(slug="sport")
+    entries = sitemap_entries(client)
+    assert "https://news.example.org/" in entries
+    assert "https://news.example.org/sport/" in entries
+
+
+def test_section_lastmod_is_its_newest_published_story(client):
+    section = SectionFactory(slug="sport")
+    ArticleFactory(section=section, published_at=NOW - datetime.timedelta(days=3))
+    ArticleFactory(section=section, published_at=NOW + datetime.timedelta(days=1), slug="later")
+    assert sitemap_entries(client)["https://news.example.org/sport/"] == "2026-03-07"
+
+
+def test_sitemap_query_count_does_not_grow_with_stories(client, django_assert_max_num_queries):
+    ArticleFactory.create_batch(20)
+    # Sections (count + list), stories (count + list).
+    with django_assert_max_num_queries(4):
+        client.get("/sitemap.xml")
