@@ -1,0 +1,269 @@
+"""The moderators' desk in the Django admin, and who may use it."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import ArticleFactory, CommentFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:comments_comment_changelist")
+
+
+@pytest.fixture
+def mod_client(client, moderator_user):
+    client.force_login(moderator_user)
+    return client
+
+
+def changelist_rows(response):
+    return list(response.context["cl"].result_list)
+
+
+# --- The Moderators group ---
+
+
+def test_moderators_group_may_view_change_and_delete_comments_only():
+    codenames = set(
+        Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
+    )
+    assert codenames == {"view_comment", "change_comment", "delete_comment"}
+
+
+def test_moderator_gets_403_on_the_article_add_page(mod_client):
+    assert mod_client.get(reverse("admin:articles_article_add")).status_code == 403
+
+
+def test_moderator_gets_403_on_an_article_change_page(mod_client):
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert mod_client.get(url).status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_nobody_adds_comments_in_the_admin(admin_client):
+    assert admin_client.get(reverse("admin:comments_comment_add")).status_code == 403
+
+
+# --- The queue ---
+
+
+def test_list_opens_on_pending_comments(mod_client):
+    pending = CommentFactory(status="pending")
+    CommentFactory(status="approved")
+    CommentFactory(status="spam")
+    response = mod_client.get(CHANGELIST)
+    assert changelist_rows(response) == [pending]
+
+
+def test_all_filter_shows_every_comment(mod_client):
+    for status in Comment.Status.values:
+        CommentFactory(status=status)
+    response = mod_client.get(CHANGELIST)
+    assert '?status=all"' in response.content.decode()
+    assert len(changelist_rows(mod_client.get(CHANGELIST + "?status=all"))) == 4
+
+
+def test_status_filter_shows_spam(mod_client):
+    spam = CommentFactory(status="spam")
+    CommentFactory(status="pending")
+    assert changelist_rows(mod_client.get(CHANGELIST + "?status=spam")) == [spam]
+
+
+def test_list_shows_what_moderators_need(mod_client):
+    CommentFactory(
+        status="pending",
+        body="A response worth reading",
+        author_name="Ada Reader",
+        author_email="ada@example.org",
+        author_url="https://ada.example/",
+        moderation_reasons=[{"rule": "max_links", "match": "3 links"}],
+        article=ArticleFactory(headline="Bridge budget approved"),
+    )
+    html = mod_client.get(CHANGELIST).content.decode()
+    for text in (
+        "A response worth reading",
+        "Bridge budget approved",
+        "Ada Reader",
+        "ada@example.org",
+        "https://ada.example/",
+        "Awaiting moderation",
+        "max links: 3 links",
+    ):
+        assert text in html
+
+
+def test_reasons_are_escaped(mod_client):
+    CommentFactory(status="pending", moderation_reasons=[{"rule": "honeypot", "match": "<b>x</b>"}])
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize("term", ["Ada", "ada@example.org", "minutes", "198.51.100"])
+def test_search_by_name_email_body_and_ip(mod_client, term):
+    match = CommentFactory(
+        status="pending",
+        author_name="Ada",
+        author_email="ada@example.org",
+        body="Publish the minutes",
+        ip_address="198.51.100.4",
+    )
+    CommentFactory(status="pending", author_name="Bo", body="Other", ip_address="203.0.113.9")
+    assert changelist_rows(mod_client.get(CHANGELIST, {"q": term})) == [match]
+
+
+def test_search_for_text_that_is_no_ip_does_not_fail(mod_client):
+    assert mod_client.get(CHANGELIST, {"q": "not an ip"}).status_code == 200
+
+
+def test_filter_by_article_section(mod_client):
+    news = SectionFactory(slug="news")
+    match = CommentFactory(status="pending", article=ArticleFactory(section=news))
+    CommentFactory(status="pending")
+    response = mod_client.get(CHANGELIST, {"article__section__id__exact": news.pk})
+    assert changelist_rows(response) == [match]
+
+
+def test_queue_query_count_is_constant(mod_client, django_assert_max_num_queries):
+    for _ in range(30):
+        CommentFactory(status="pending")
+    with django_assert_max_num_queries(10):
+        mod_client.get(CHANGELIST)
+
+
+# --- Actions ---
+
+
+def act(client, action, comments):
+    # The action form posts to the list as shown: here, every status.
+    return client.post(
+        CHANGELIST + "?status=all",
+        {"action": action, "_selected_action": [c.pk for c in comments]},
+        follow=True,
+    )
+
+
+def test_approve_action(mod_client, moderator_user):
+    comment = CommentFactory(status="pending")
+    response = act(mod_client, "approve", [comment])
+    comment.refresh_from_db()
+    comment.article.refresh_from_db()
+    assert comment.status == "approved"
+    assert comment.moderated_by == moderator_user
+    assert comment.moderated_at is not None
+    assert comment.article.comment_count == 1
+    assert "1 comment approved." in response.content.decode()
+
+
+def test_reject_action(mod_client):
+    comment = CommentFactory(status="pending")
+    act(mod_client, "reject", [comment])
+    comment.refresh_from_db()
+    assert comment.status == "rejected"
+
+
+def test_spam_action(mod_client):
+    comment = CommentFactory(status="approved")
+    response = act(mod_client, "spam", [comment])
+    comment.refresh_from_db()
+    comment.article.refresh_from_db()
+    assert comment.status == "spam"
+    assert comment.article.comment_count == 0
+    assert "1 comment marked as spam." in response.content.decode()
+
+
+def test_actions_are_worded_for_moderators(mod_client):
+    CommentFactory(status="pending")
+    html = mod_client.get(CHANGELIST).content.decode()
+    for wording in (
+        "Approve selected comments",
+        "Reject selected comments",
+        "Mark selected comments as spam",
+    ):
+        assert wording in html
+
+
+def test_approved_comment_shows_on_the_article_at_once(mod_client, client):
+    comment = CommentFactory(status="pending", body="Now you see me")
+    article_url = comment.article.get_absolute_url()
+    assert "Now you see me" not in client.get(article_url).content.decode()
+    act(mod_client, "approve", [comment])
+    assert "Now you see me" in client.get(article_url).content.decode()
+
+
+def test_delete_action_recounts(mod_client):
+    comment = CommentFactory(status="approved")
+    mod_client.post(
+        CHANGELIST + "?status=all",
+        {"action": "delete_selected", "_selected_action": [comment.pk], "post": "yes"},
+    )
+    comment.article.refresh_from_db()
+    assert not Comment.objects.exists()
+    assert comment.article.comment_count == 0
+
+
+# --- The change page ---
+
+
+def test_change_page_shows_moderation_record_read_only(mod_client, moderator_user):
+    comment = CommentFactory(status="approved", moderated_by=moderator_user)
+    html = mod_client.get(
+        reverse("admin:comments_comment_change", args=[comment.pk])
+    ).content.decode()
+    assert 'name="moderated_by"' not in html
+    assert 'name="ip_address"' not in html
+    assert "mod" in html
+
+
+def test_status_changed_on_the_change_page_goes_through_the_verb(mod_client, moderator_user):
+    comment = CommentFactory(status="pending", body="Edited later")
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    response = mod_client.post(
+        url,
+        {
+            "status": "approved",
+            "body": "Edited later, typo fixed",
+            "author_name": comment.author_name,
+            "author_email": comment.author_email,
+            "author_url": "",
+        },
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    comment.article.refresh_from_db()
+    assert comment.status == "approved"
+    assert comment.body == "Edited later, typo fixed"
+    assert comment.moderated_by == moderator_user
+    assert comment.article.comment_count == 1
+
+
+def test_delete_from_the_change_page_recounts(mod_client):
+    comment = CommentFactory(status="approved")
+    mod_client.post(reverse("admin:comments_comment_delete", args=[comment.pk]), {"post": "yes"})
+    comment.article.refresh_from_db()
+    assert comment.article.comment_count == 0
+
+
+# --- The admin index ---
+
+
+def test_admin_index_shows_the_pending_count_linking_to_the_queue(mod_client):
+    CommentFactory.create_batch(3, status="pending")
+    CommentFactory(status="approved")
+    html = mod_client.get(reverse("admin:index")).content.decode()
+    assert "3 pending responses" in html
+    assert f'href="{CHANGELIST}?status=pending"' in html
+
+
+def test_admin_index_without_comment_permission_shows_no_count(client, editor):
+    CommentFactory(status="pending")
+    client.force_login(editor)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "pending response" not in html
