@@ -1,0 +1,30 @@
+"""articles/templatetags/articles_tags.py: the public site's template filters."""
+
+import datetime
+import json
+import re
+
+from articles.templatetags.articles_tags import iso, jsonld_script, responses
+
+
+def test_jsonld_script_is_json_ld_that_no_string_can_close():
+    html = jsonld_script({"headline": "A </script><!-- & B"})
+    assert html.startswith('<script type="application/ld+json">')
+    inner = re.fullmatch(r'<script type="application/ld\+json">(.*)</script>', html).group(1)
+    assert "<" not in inner and ">" not in inner and "&" not in inner
+    assert json.loads(inner) == {"headline": "A </script><!-- & B"}
+
+
+def test_jsonld_script_keeps_non_ascii_readable():
+    assert "Zoë — café" in jsonld_script({"name": "Zoë — café"})
+
+
+def test_responses_counts_in_words():
+    assert responses(0) == "0 Responses"
+    assert responses(1) == "1 Response"
+    assert responses(12) == "12 Responses"
+
+
+def test_iso_is_empty_without_a_date():
+    assert iso(None) == ""
+    assert iso(datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)) == "2024-01-01T00:00:00+00:00"
