@@ -1,0 +1,1 @@
+"""Benchmarks: measurements to read, not tests to pass (see docs/performance.md)."""

@@ -1,0 +1,470 @@
+"""Server-side timings over 10,000 stories (issue 2 §7): `make bench`.
+
+Loads a throwaway database with bulk_create (sections, authors, tags, stories
+with bylines, tags, pull-quotes and sources), then asks Django's test Client
+for the home, section, article, feed and search pages and reports, for each,
+the median time Django takes to answer (no network, no browser) and the number
+of SQL queries, first "cold" (the cache cleared before every request: what
+rendering costs) and then "warm" (the cache kept between requests, as a single
+server process would serve them).
+
+    python -m bench.server_side                       # a temporary SQLite file
+    python -m bench.server_side --database-url postgres://postgres@127.0.0.1:5432/newsroom_bench
+    python -m bench.server_side --write               # also record in docs/performance.md
+    make bench BENCH_ARGS="--requests 20"
+
+BENCH_DATABASE_URL may stand in for --database-url. A PostgreSQL database is
+created by the bench and dropped at the end; an existing database is never
+used or dropped, unless an earlier, interrupted bench created it (it carries a
+comment saying so). Settings: DEBUG off, HTTPS_ONLY=0, local-memory cache
+(never Redis), plain static-file storage (no collectstatic needed).
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import closing
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PERFORMANCE_DOC = REPO / "docs" / "performance.md"
+BENCH_DATABASE_COMMENT = "Throwaway database of Newsroom's bench/server_side.py; safe to drop."
+
+SECTION_NAMES = ["News", "Politics", "Business", "Environment", "Health", "Culture", "Sport"]
+# Words for made-up sentences: common enough that search finds many stories.
+VOCABULARY = (  # noqa: SIM905  (a paragraph of words reads better than a list of 80)
+    "council budget harbour river contract minister school hospital clinic flood barrier "
+    "election vote housing transport ferry railway bridge market festival theatre museum "
+    "library police court inquiry report statement letter resignation director campaign "
+    "funding energy turbine coast weather storm wildlife otter farm village town city "
+    "committee audit spending tax jobs factory bakery shop workers union strike deal "
+    "season match goal promotion league coach players stadium result record evening "
+    "morning week month year plan review decision question answer public private local"
+).split()
+# A word in nearly every made-up story (the worst case for ranking), and one
+# in about 1 story in 100 (a reader looking for something specific).
+COMMON_SEARCH_TERM = "harbour"
+RARE_SEARCH_TERM = "lighthouse"
+RARE_TERM_SHARE = 0.01
+
+
+def main(argv=None):
+    options = _parse_arguments(argv)
+    work_dir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    database_url = options.database_url or f"sqlite:///{work_dir / 'bench.sqlite3'}"
+    _configure_environment(database_url, work_dir)
+    created_database = None
+    try:
+        if database_url.startswith(("postgres://", "postgresql://")):
+            created_database = _create_postgresql_database(database_url)
+        import django
+
+        django.setup()
+        results, context = _run(options)
+        table = _markdown_report(results, context, options)
+        print("\n" + table)
+        if options.write:
+            _write_report(table, context["vendor"])
+            print(f"Recorded in {PERFORMANCE_DOC.relative_to(REPO)}.")
+    finally:
+        if created_database:
+            from django.db import connections
+
+            connections.close_all()
+            _drop_postgresql_database(database_url)
+        for path in sorted(work_dir.rglob("*"), reverse=True):
+            path.rmdir() if path.is_dir() else path.unlink()
+        work_dir.rmdir()
+
+
+def _parse_arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000, help="stories to load")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="a PostgreSQL URL whose database the bench creates and drops "
+        "(default: a temporary SQLite file)",
+    )
+    parser.add_argument("--write", action="store_true", help="record in docs/performance.md")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed of the made-up data")
+    return parser.parse_args(argv)
+
+
+def _configure_environment(database_url, work_dir):
+    # Before Django reads its settings: production-like, but plain HTTP on the
+    # test client and nothing shared with the machine (no Redis, own media).
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DEBUG": "0",
+            "HTTPS_ONLY": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + os.urandom(16).hex(),
+            "ALLOWED_HOSTS": "testserver",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": "",
+            "CACHE_BACKEND": "locmem",
+            "MEDIA_ROOT": str(work_dir / "media"),
+            "TASKS_BACKEND": "immediate",
+            "LOG_LEVEL": "ERROR",
+            "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        }
+    )
+
+
+# --- A PostgreSQL database of the bench's own ----------------------------------------
+
+
+def _server_connection(database_url):
+    import environ
+    import psycopg2
+
+    config = environ.Env.db_url_config(database_url)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+    )
+    connection.autocommit = True
+    return connection, config["NAME"]
+
+
+def _create_postgresql_database(database_url):
+    from psycopg2 import sql
+
+    connection, name = _server_connection(database_url)
+    # Autocommit and no `with connection:` (that opens a transaction, and
+    # CREATE/DROP DATABASE refuse to run in one).
+    with closing(connection), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        )
+        row = cursor.fetchone()
+        if row is not None:
+            if row[0] != BENCH_DATABASE_COMMENT:
+                sys.exit(
+                    f"Database {name!r} already exists and was not created by the bench: "
+                    "it is left alone. Name a database that does not exist."
+                )
+            _progress(f"Dropping {name!r}, left behind by an interrupted bench")
+            cursor.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+        _progress(f"Creating PostgreSQL database {name!r}")
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        cursor.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(name), sql.Literal(BENCH_DATABASE_COMMENT)
+            )
+        )
+    return name
+
+
+def _drop_postgresql_database(database_url):
+    from psycopg2 import sql
+
+    connection, name = _server_connection(database_url)
+    with closing(connection), connection.cursor() as cursor:
+        _progress(f"Dropping PostgreSQL database {name!r}")
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+# --- Loading ----------------------------------------------------------------------------
+
+
+def _run(options):
+    from django.core.management import call_command
+    from django.db import connection
+
+    _progress("Migrating")
+    call_command("migrate", verbosity=0, interactive=False)
+    rng = random.Random(options.seed)  # noqa: S311  (made-up data, not security)
+    started = time.perf_counter()
+    showcase = _load_stories(options.articles, rng)
+    load_seconds = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    pages = _pages(showcase)
+    results = [_measure(label, url, options) for label, url in pages]
+    return results, _context(options, load_seconds)
+
+
+def _load_stories(count, rng):
+    """Bulk-creates `count` stories and what hangs off them; returns the newest
+    live one, the "showcase" whose page is measured (3 pull-quotes, 3 sources,
+    2 authors, 4 tags, like the demo's lead story)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+    from django.utils import timezone
+
+    from articles.demo.artwork import abstract_hero
+    from articles.models import Article, Author, Byline, PullQuote, Section, Source, Tag
+
+    hero_name = default_storage.save(
+        "heroes/bench.jpg",
+        ContentFile(
+            abstract_hero(((12, 34, 64), (24, 120, 140), (230, 238, 240)), "waves", seed=1)
+        ),
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        sections = Section.objects.bulk_create(
+            Section(name=name, slug=name.lower(), order=order)
+            for order, name in enumerate(SECTION_NAMES)
+        )
+        authors = Author.objects.bulk_create(
+            Author(name=f"Reporter {n}", slug=f"reporter-{n}", role="Reporter", bio=_sentence(rng))
+            for n in range(300)
+        )
+        tags = Tag.objects.bulk_create(
+            Tag(name=f"Topic {n}", slug=f"topic-{n}") for n in range(400)
+        )
+        # Three years of stories, newest first; 2% drafts and 1% scheduled.
+        spacing = datetime.timedelta(days=3 * 365) / count
+        articles = []
+        for n in range(count):
+            roll = rng.random()
+            with_hero = n == 0 or rng.random() < 0.8
+            status = Article.Status.DRAFT if roll < 0.02 else Article.Status.PUBLISHED
+            published_at = now - spacing * (n + 1)
+            if 0.02 <= roll < 0.03:
+                published_at = now + spacing * (n + 1)
+            articles.append(
+                Article(
+                    headline=_sentence(rng, 6, 12).rstrip("."),
+                    slug=f"story-{n}",
+                    standfirst=_sentence(rng, 20, 30),
+                    body=_body(rng),
+                    section=sections[0] if n == 0 else rng.choice(sections),
+                    hero_image=hero_name if with_hero else "",
+                    hero_alt="Abstract waves" if with_hero else "",
+                    status=Article.Status.PUBLISHED if n == 0 else status,
+                    published_at=now - datetime.timedelta(minutes=5) if n == 0 else published_at,
+                    is_lead=n == 0,
+                    comment_count=rng.randint(0, 60),
+                )
+            )
+            if (n + 1) % 2000 == 0:
+                _progress(f"Made {n + 1:,} of {count:,} stories")
+        Article.objects.bulk_create(articles, batch_size=500)
+        _progress(f"Stored {count:,} stories; adding bylines, tags, quotes and sources")
+        articles = list(Article.objects.order_by("pk").only("pk"))
+        bylines, tag_links, quotes, sources = [], [], [], []
+        Tagging = Article.tags.through
+        for index, article in enumerate(articles):
+            showcase = index == 0
+            for order, author in enumerate(
+                rng.sample(authors, 2 if showcase else rng.randint(1, 3))
+            ):
+                bylines.append(Byline(article=article, author=author, order=order))
+            for tag in rng.sample(tags, 4 if showcase else rng.randint(1, 5)):
+                tag_links.append(Tagging(article_id=article.pk, tag_id=tag.pk))
+            for order in range(3 if showcase else rng.randint(0, 4)):
+                sources.append(
+                    Source(
+                        article=article,
+                        title=_sentence(rng, 3, 6).rstrip("."),
+                        kind=rng.choice(Source.Kind.values),
+                        url=f"https://example.org/source/{index}/{order}",
+                        publisher=f"Reporter {order} (@reporter{order}) on X",
+                        quoted_text=_sentence(rng, 15, 30),
+                        order=order,
+                    )
+                )
+            for _ in range(3 if showcase else rng.randint(0, 3)):
+                quotes.append(
+                    PullQuote(
+                        article=article,
+                        text=_sentence(rng, 15, 30),
+                        speaker=f"Speaker {rng.randint(1, 500)}",
+                        speaker_role="Director of an example organisation",
+                        after_paragraph=rng.randint(1, 12),
+                    )
+                )
+        Byline.objects.bulk_create(bylines, batch_size=2000)
+        Tagging.objects.bulk_create(tag_links, batch_size=2000)
+        Source.objects.bulk_create(sources, batch_size=2000)
+        PullQuote.objects.bulk_create(quotes, batch_size=2000)
+    _progress(
+        f"Loaded {len(bylines):,} bylines, {len(tag_links):,} tag links, "
+        f"{len(sources):,} sources, {len(quotes):,} pull-quotes"
+    )
+    return Article.objects.select_related("section").get(pk=articles[0].pk)
+
+
+def _sentence(rng, shortest=8, longest=18):
+    words = rng.choices(VOCABULARY, k=rng.randint(shortest, longest))
+    return " ".join(words).capitalize() + "."
+
+
+def _body(rng):
+    # Twelve paragraphs of about 300 characters: like the demo lead story.
+    paragraphs = [" ".join(_sentence(rng) for _ in range(3)) for _ in range(12)]
+    if rng.random() < RARE_TERM_SHARE:
+        paragraphs[-1] += f" The old {RARE_SEARCH_TERM} was mentioned too."
+    return "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+
+
+# --- Measuring -----------------------------------------------------------------------------
+
+
+def _pages(showcase):
+    """(label, URL) for each page measured; None where the public views do not
+    (yet) provide it, so the bench runs against whatever exists."""
+    from django.urls import NoReverseMatch, reverse
+
+    def url(name, **kwargs):
+        try:
+            return reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            return None
+
+    def article_url():
+        try:
+            return showcase.get_absolute_url()
+        except NoReverseMatch:
+            return None
+
+    search = url("articles:search")
+    return [
+        ("Home", url("articles:home")),
+        ("Section", url("articles:section", section=showcase.section.slug)),
+        ("Article", article_url()),
+        ("Feed (RSS)", url("articles:feed")),
+        ("Search (common word)", search and f"{search}?q={COMMON_SEARCH_TERM}"),
+        ("Search (rare word)", search and f"{search}?q={RARE_SEARCH_TERM}"),
+    ]
+
+
+def _measure(label, url, options):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    if url is None:
+        _progress(f"{label}: no such page yet, skipped")
+        return {"label": label, "url": "—", "status": "missing"}
+    client = Client(raise_request_exception=False)
+    result = {"label": label, "url": url}
+    for mode in ("cold", "warm"):
+        _progress(f"{label} ({mode}): {options.warmup} warm-up + {options.requests} requests")
+        for _ in range(options.warmup):
+            status = client.get(url).status_code
+        if mode == "cold":
+            cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(url).status_code
+        # Counted now: the next request's request_started signal empties the log.
+        query_count = len(queries)
+        timings = []
+        for _ in range(options.requests):
+            if mode == "cold":
+                cache.clear()  # local memory only: the bench never touches Redis
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        result[mode] = {
+            "queries": query_count,
+            "median": statistics.median(timings),
+            "p90": statistics.quantiles(timings, n=10)[-1] if len(timings) > 1 else timings[0],
+        }
+        result["status"] = status
+    return result
+
+
+# --- Reporting -----------------------------------------------------------------------------
+
+
+def _context(options, load_seconds):
+    import django
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    else:
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version}"
+    return {
+        "vendor": connection.vendor,
+        "database": database,
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{_cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
+        f"{platform.release()}",
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "articles": options.articles,
+        "requests": options.requests,
+        "load_seconds": load_seconds,
+    }
+
+
+def _cpu_model():
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or "unknown CPU"
+    match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    return match.group(1).strip() if match else platform.machine()
+
+
+def _markdown_report(results, context, options):
+    lines = [
+        f"### {context['database']}",
+        "",
+        f"{context['date']}; {context['machine']}; Python {context['python']}, "
+        f"Django {context['django']}; {context['articles']:,} stories (bulk-loaded in "
+        f"{context['load_seconds']:.1f} s); median and 90th percentile of "
+        f"{context['requests']} requests after {options.warmup} warm-up requests.",
+        "",
+        "| Page | URL | Status | Queries (cold) | Median cold (ms) | p90 cold (ms) "
+        "| Queries (warm) | Median warm (ms) |",
+        "|---|---|---|--:|--:|--:|--:|--:|",
+    ]
+    for result in results:
+        if result["status"] == "missing":
+            lines.append(f"| {result['label']} | — | not built yet | | | | | |")
+            continue
+        cold, warm = result["cold"], result["warm"]
+        lines.append(
+            f"| {result['label']} | `{result['url']}` | {result['status']} "
+            f"| {cold['queries']} | {cold['median']:.1f} | {cold['p90']:.1f} "
+            f"| {warm['queries']} | {warm['median']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def _write_report(table, vendor):
+    """Replace this database's block in docs/performance.md (between its markers)."""
+    start, end = f"<!-- bench:{vendor}:start -->", f"<!-- bench:{vendor}:end -->"
+    text = PERFORMANCE_DOC.read_text() if PERFORMANCE_DOC.exists() else ""
+    block = f"{start}\n{table}\n{end}"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    PERFORMANCE_DOC.write_text(text)
+
+
+def _progress(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()
