@@ -1,10 +1,30 @@
-"""What people do in the browser, written once for every journey: found by
-label, role and text, as a person finds them (never by CSS class)."""
+"""What people do in the browser, written once for every journey. Elements are
+found as a person finds them: by label, role and visible text (never by CSS
+class), with the exact wording of issues 2 and 3."""
 
 import re
 
+from playwright.sync_api import expect
+
+# The widths the site is checked at: a laptop and a phone (iPhone 12-15).
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
 # The demo accounts' password (load_demo prints it; README "Demo accounts").
 DEMO_PASSWORD = "newsroom-demo"
+
+# The comment form's wording (issue 3, "Leave a Response").
+FORM_HEADING = "Leave a Response"
+COMMENT, NAME, EMAIL, WEBSITE = "Comment *", "Name *", "Email *", "Website"
+POST_BUTTON = "Post Comment"
+THANK_YOU = "Thank you — your comment is awaiting moderation."
+
+# A reader who means it.
+READER = {
+    "body": "The council should publish the full minutes of that meeting.",
+    "name": "Ada Reader",
+    "email": "ada.reader@example.org",
+}
 
 
 def log_in(page, username, password=DEMO_PASSWORD):
@@ -13,4 +33,49 @@ def log_in(page, username, password=DEMO_PASSWORD):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name=re.compile("log out", re.IGNORECASE)).wait_for()
+    expect(page.get_by_role("button", name=re.compile("log out", re.IGNORECASE))).to_be_visible()
+
+
+def choose_action(page, starting_with):
+    """Pick a bulk action in an admin list by the start of its wording."""
+    actions = page.get_by_role("combobox", name="Action")
+    option = actions.get_by_role("option", name=re.compile("^" + re.escape(starting_with)))
+    actions.select_option(label=option.inner_text())
+    page.get_by_role("button", name="Go").click()
+
+
+def open_story_from_home(page, headline):
+    """Home page, then the story's link, as a reader arrives at a story."""
+    page.goto("/")
+    page.get_by_role("link", name=headline, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1, name=headline)).to_be_visible()
+
+
+def pull_quote(page, text):
+    """A pull-quote: the words in a blockquote, the speaker in the figure's caption."""
+    return page.get_by_role("figure").filter(
+        has=page.get_by_role("blockquote").filter(has_text=text)
+    )
+
+
+def comment_field(page, label):
+    return page.get_by_label(label, exact=True)
+
+
+def fill_comment_form(page, *, body, name, email, website=""):
+    comment_field(page, COMMENT).fill(body)
+    comment_field(page, NAME).fill(name)
+    comment_field(page, EMAIL).fill(email)
+    if website:
+        comment_field(page, WEBSITE).fill(website)
+
+
+def post_comment(page, **reader):
+    """Fill in the form under the story open in `page` and post it."""
+    fill_comment_form(page, **(reader or READER))
+    page.get_by_role("button", name=POST_BUTTON).click()
+
+
+def error_summary(page):
+    """The summary of what to fix, at the top of the form: an alert."""
+    return page.get_by_role("alert").filter(has_text=re.compile("comment", re.IGNORECASE))

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.actions import DESKTOP
+
 # Playwright's sync API runs an asyncio loop in this thread: without this,
 # Django refuses ORM calls from the test ("You cannot call this from an async
 # context"). Safe here: the test and the browser take turns, never at once.
@@ -41,9 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NO_CHROMIUM_REASON = f"no Chromium found at {CHROMIUM_PATH} (apt-get install chromium)"
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 # Every wait in the suite: long enough for a 2-core CI machine under load,
 # short enough that a missing element fails the test quickly.
@@ -92,7 +91,9 @@ def pytest_terminal_summary(terminalreporter, config):
 def browser():
     if not chromium_available():
         pytest.skip(NO_CHROMIUM_REASON)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
@@ -103,11 +104,15 @@ def browser():
 
 
 @pytest.fixture
-def new_context(browser, live_server):
+def new_context(browser, live_server, transactional_db):
     """Open a fresh browser context (a new reader: no cookies, no session) on
     the live site; every context opened here is closed after the test.
 
     new_context(java_script_enabled=False), new_context(viewport=PHONE), ...
+
+    It asks for the database first so that the database is emptied last,
+    after every context is closed: no request of a failed test can reach a
+    database that is being emptied and leave a row behind.
     """
     contexts = []
 
@@ -143,3 +148,13 @@ def demo(live_server, transactional_db, django_db_serialized_rollback):
 
     call_command("load_demo", force=True, verbosity=0)
     return Article.objects.published().get(is_lead=True)
+
+
+@pytest.fixture
+def fast_antispam(settings):
+    """Readers in these tests type fast and post often: no minimum form age
+    and no flood limit (comments/forms.py, comments/flood.py).
+    test_real_antispam_defaults.py meets the real defaults instead."""
+    settings.COMMENTS_FORM_MIN_SECONDS = 0
+    settings.COMMENTS_FLOOD_INTERVAL_SECONDS = 0
+    settings.COMMENTS_FLOOD_PER_HOUR = 0
