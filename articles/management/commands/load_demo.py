@@ -25,6 +25,16 @@ from articles.demo.artwork import abstract_hero
 from articles.models import Article, Author, Byline, PullQuote, Section, Source, Tag
 
 
+def _update_or_create_by_slug(model, rows):
+    """Each row's object, found by its slug and updated (created if new): {slug: object}."""
+    return {
+        row["slug"]: model.objects.update_or_create(
+            slug=row["slug"], defaults={key: value for key, value in row.items() if key != "slug"}
+        )[0]
+        for row in rows
+    }
+
+
 class Command(BaseCommand):
     help = "Load the demo newsroom (stories, authors, accounts). Safe to run again."
 
@@ -54,28 +64,14 @@ class Command(BaseCommand):
         self.print_accounts()
 
     def load_sections(self):
-        return {
-            data["slug"]: Section.objects.update_or_create(
-                slug=data["slug"],
-                defaults={key: value for key, value in data.items() if key != "slug"},
-            )[0]
-            for data in content.SECTIONS
-        }
+        return _update_or_create_by_slug(Section, content.SECTIONS)
 
     def load_authors(self):
-        return {
-            data["slug"]: Author.objects.update_or_create(
-                slug=data["slug"],
-                defaults={key: value for key, value in data.items() if key != "slug"},
-            )[0]
-            for data in content.AUTHORS
-        }
+        return _update_or_create_by_slug(Author, content.AUTHORS)
 
     def load_tags(self):
-        return {
-            slug: Tag.objects.update_or_create(slug=slug, defaults={"name": name})[0]
-            for slug, name in content.TAGS.items()
-        }
+        rows = [{"slug": slug, "name": name} for slug, name in content.TAGS.items()]
+        return _update_or_create_by_slug(Tag, rows)
 
     def load_story(self, story, sections, authors, tags):
         now = timezone.now()
