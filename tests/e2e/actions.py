@@ -44,6 +44,30 @@ def choose_action(page, starting_with):
     page.get_by_role("button", name="Go").click()
 
 
+def scroll_through(page):
+    """Scroll from top to bottom a screen at a time, as a reader does, so that
+    lazy-loaded images load; then wait until every image has finished (loaded
+    or failed) and go back to the top."""
+    page.evaluate(
+        """async () => {
+            for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight / 2) {
+                window.scrollTo(0, y);
+                await new Promise(resolve => setTimeout(resolve, 50));
+            }
+        }"""
+    )
+    page.wait_for_function("Array.from(document.images).every(image => image.complete)")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def broken_images(page):
+    """The images on the page that did not load (missing file, bad format)."""
+    return page.evaluate(
+        "Array.from(document.images).filter(image => !image.naturalWidth)"
+        ".map(image => image.currentSrc || image.src)"
+    )
+
+
 def open_story_from_home(page, headline):
     """Home page, then the story's link, as a reader arrives at a story."""
     page.goto("/")

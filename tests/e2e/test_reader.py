@@ -15,11 +15,13 @@ from tests.e2e.actions import (
     POST_BUTTON,
     READER,
     THANK_YOU,
+    broken_images,
     comment_field,
     error_summary,
     open_story_from_home,
     post_comment,
     pull_quote,
+    scroll_through,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fast_antispam")]
@@ -66,3 +68,11 @@ def test_reader_reads_the_lead_story_and_leaves_a_response(page, new_context, de
     stranger.goto(page.url)
     expect(stranger.get_by_role("heading", level=1, name=demo.headline)).to_be_visible()
     expect(stranger.get_by_text(READER["body"])).to_have_count(0)
+
+
+def test_every_picture_on_the_home_page_and_the_story_loads(page, demo):
+    for path in ("/", demo.get_absolute_url()):
+        page.goto(path)
+        scroll_through(page)
+
+        assert broken_images(page) == [], path
