@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .forms import (
     ArticleAdminForm,
@@ -57,6 +58,10 @@ def preview_url(article_pk):
 def _local_time_label(moment):
     local = timezone.localtime(moment)
     return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def _rendered(field):
+    return "rendered_body" if field == "body" else field
 
 
 class StateListFilter(admin.SimpleListFilter):
@@ -202,6 +207,12 @@ class ArticleAdmin(admin.ModelAdmin):
             '<a href="{}" aria-label="Preview “{}”">Preview</a>', url, article.headline
         )
 
+    @admin.display(description="Body")
+    def rendered_body(self, article):
+        # Sanitised again with the body field's own allowlist before it is
+        # marked safe: a story saved outside the admin may not have been.
+        return mark_safe(Article._meta.get_field("body").sanitize(article.body))  # noqa: S308
+
     def view_on_site(self, article):
         # Only a live story has a public page to show.
         if not article.is_public:
@@ -220,6 +231,17 @@ class ArticleAdmin(admin.ModelAdmin):
         if is_locked_for(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only (a writer on a published story): the body as it reads,
+        # not its HTML source.
+        return [
+            (name, {**options, "fields": [_rendered(field) for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

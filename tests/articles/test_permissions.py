@@ -183,6 +183,15 @@ def test_a_writer_sees_a_published_story_read_only(writer_client, hours):
     assert 'name="_save"' not in response.text
 
 
+def test_a_writer_reads_a_published_storys_body_as_text_not_html_source(writer_client):
+    story = ArticleFactory(body="<p>First paragraph.</p><p>Second <em>one</em>.</p>")
+
+    response = writer_client.get(change_url(story))
+
+    assert "<p>Second <em>one</em>.</p>" in response.text
+    assert "&lt;p&gt;" not in response.text
+
+
 @pytest.mark.parametrize("hours", [-1, 24], ids=["live", "scheduled"])
 def test_a_writers_post_to_a_published_story_is_refused(writer_client, hours):
     story = ArticleFactory(published_at=timezone.now() + datetime.timedelta(hours=hours))
