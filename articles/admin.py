@@ -278,6 +278,16 @@ class ArticleAdmin(admin.ModelAdmin):
         outcomes = {"published": 0, "scheduled": 0}
         for article in queryset:
             if article.status == Article.Status.PUBLISHED:
+                if article.state == "Scheduled":
+                    # Never release a scheduled (perhaps embargoed) story by a bulk
+                    # action: its time is changed in the story itself.
+                    self.message_user(
+                        request,
+                        f"“{article.headline}” is already scheduled for "
+                        f"{_local_time_label(article.published_at)} and was left as it is; "
+                        "to publish it sooner, change its time.",
+                        messages.WARNING,
+                    )
                 continue
             try:
                 publish_article(article, by=request.user)

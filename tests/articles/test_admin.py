@@ -414,6 +414,17 @@ def test_publish_now_schedules_a_draft_with_a_future_time(frozen, editor_client)
     assert "1 story scheduled" in response.text
 
 
+def test_publish_now_leaves_an_already_scheduled_story_alone(frozen, editor_client):
+    later = NOW + datetime.timedelta(days=1)
+    scheduled = ArticleFactory(published_at=later)
+
+    response = _action(editor_client, "publish_now", [scheduled])
+
+    scheduled.refresh_from_db()
+    assert scheduled.published_at == later
+    assert "already scheduled for 28 Nov 2026, 12:00" in response.text
+
+
 def test_publish_now_reports_a_slug_clash_and_publishes_the_rest(frozen, editor_client):
     ArticleFactory(slug="budget", headline="Live budget story")
     clashing = ArticleFactory(slug="budget", status=Article.Status.DRAFT, published_at=None)
