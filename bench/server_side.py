@@ -196,8 +196,12 @@ def _run(options):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     pages = _pages(showcase)
+    # Other work on the machine skews the figures: say how busy it was.
+    load_before = os.getloadavg()[0]
     results = [_measure(label, url, options) for label, url in pages]
-    return results, _context(options, load_seconds)
+    context = _context(options, load_seconds)
+    context["load_average"] = f"{load_before:.1f} → {os.getloadavg()[0]:.1f}"
+    return results, context
 
 
 def _load_stories(count, rng):
@@ -430,7 +434,8 @@ def _markdown_report(results, context, options):
         f"{context['date']}; {context['machine']}; Python {context['python']}, "
         f"Django {context['django']}; {context['articles']:,} stories (bulk-loaded in "
         f"{context['load_seconds']:.1f} s); median and 90th percentile of "
-        f"{context['requests']} requests after {options.warmup} warm-up requests.",
+        f"{context['requests']} requests after {options.warmup} warm-up requests; "
+        f"1-minute load average {context['load_average']} while measuring.",
         "",
         "| Page | URL | Status | Queries (cold) | Median cold (ms) | p90 cold (ms) "
         "| Queries (warm) | Median warm (ms) |",
