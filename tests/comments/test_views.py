@@ -310,8 +310,11 @@ def test_closed_story_shows_comments_are_closed_instead_of_the_form(client):
 def test_post_to_a_closed_story_is_refused(client):
     article = ArticleFactory(comments_open=False)
     response = client.post(post_url(article), post_data(article))
+    html = response.content.decode()
     assert response.status_code == 403
-    assert CLOSED in response.content.decode()
+    assert CLOSED in html
+    assert "Comments are closed." in html
+    assert VALID["body"] in html  # the reader can still copy what they wrote
     assert not Comment.objects.exists()
 
 
