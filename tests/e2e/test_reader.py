@@ -12,9 +12,11 @@ from tests.e2e.actions import (
     EMAIL,
     FORM_HEADING,
     NAME,
+    PHONE,
     POST_BUTTON,
     READER,
     THANK_YOU,
+    WEBSITE,
     broken_images,
     comment_field,
     error_summary,
@@ -76,3 +78,110 @@ def test_every_picture_on_the_home_page_and_the_story_loads(page, demo):
         scroll_through(page)
 
         assert broken_images(page) == [], path
+
+
+def approve_all(by_username="moderator"):
+    from django.contrib.auth.models import User
+
+    from comments.moderation import approve_comments
+
+    approve_comments(saved_comments(), by=User.objects.get(username=by_username))
+
+
+def test_markup_typed_into_a_response_is_shown_as_text_and_never_run(page, new_context, demo):
+    hostile = {
+        "body": "<script>alert('body')</script><b>shouting</b>",
+        "name": "<img src=x onerror=alert('name')>",
+        "email": "mallory@example.org",
+        "website": "https://example.org/?q=<script>alert('url')</script>",
+    }
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(demo.get_absolute_url())
+    post_comment(page, **hostile)
+    expect(page.get_by_text(THANK_YOU)).to_be_visible()
+    approve_all()
+
+    for reader in (page, new_context().new_page()):
+        reader.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        reader.goto(demo.get_absolute_url())
+        response = reader.get_by_role("article").filter(has_text="shouting")
+        expect(response).to_contain_text(hostile["body"])
+        expect(response).to_contain_text(hostile["name"])
+        expect(response.get_by_role("img")).to_have_count(0)
+    assert dialogs == []
+
+
+def test_ticking_save_my_details_fills_in_the_form_next_time(page, demo):
+    page.goto(demo.get_absolute_url())
+    page.get_by_role("checkbox", name="Save my name, email, and website").check()
+    post_comment(page, **READER, website="https://ada.example.org/")
+    expect(page.get_by_text(THANK_YOU)).to_be_visible()
+
+    page.goto(demo.get_absolute_url())
+    expect(comment_field(page, COMMENT)).to_have_value("")
+    expect(comment_field(page, NAME)).to_have_value(READER["name"])
+    expect(comment_field(page, EMAIL)).to_have_value(READER["email"])
+    expect(comment_field(page, WEBSITE)).to_have_value("https://ada.example.org/")
+
+
+def test_details_are_not_remembered_unless_asked(page, demo):
+    page.goto(demo.get_absolute_url())
+    post_comment(page, **READER)
+    expect(page.get_by_text(THANK_YOU)).to_be_visible()
+
+    page.goto(demo.get_absolute_url())
+    expect(comment_field(page, NAME)).to_have_value("")
+    expect(comment_field(page, EMAIL)).to_have_value("")
+
+
+def test_story_with_comments_closed_offers_no_form(page, demo):
+    demo.comments_open = False
+    demo.save(update_fields=["comments_open"])
+
+    page.goto(demo.get_absolute_url())
+
+    expect(page.get_by_text("Comments are closed.")).to_be_visible()
+    expect(page.get_by_role("button", name=POST_BUTTON)).to_have_count(0)
+
+
+def test_reader_replies_to_a_response_and_the_reply_is_nested_once_approved(
+    page, new_context, demo
+):
+    first = {"body": "Who signed off the contract in the end?", "name": "Ben", "email": "b@x.org"}
+    page.goto(demo.get_absolute_url())
+    post_comment(page, **first)
+    approve_all()
+
+    replier = new_context().new_page()
+    replier.goto(demo.get_absolute_url())
+    replier.get_by_role("link", name="Reply to Ben").click()
+    expect(replier.get_by_text("Replying to Ben")).to_be_visible()
+    post_comment(replier, **READER)
+    expect(replier.get_by_text(THANK_YOU)).to_be_visible()
+    approve_all()
+
+    anyone = new_context().new_page()
+    anyone.goto(demo.get_absolute_url())
+    expect(anyone.get_by_role("heading", name="2 Responses", exact=True)).to_be_visible()
+    parent = anyone.get_by_role("listitem").filter(has_text=first["body"])
+    expect(parent.get_by_role("listitem").filter(has_text=READER["body"])).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/", "story", "/search/?q=contract", "/no-such-page/"])
+def test_page_fits_a_phone_screen_without_sideways_scrolling(new_context, demo, path):
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(demo.get_absolute_url() if path == "story" else path)
+
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} is {overflow}px wider than a 390px phone"
+
+
+def test_unknown_address_gets_a_helpful_not_found_page(page, demo):
+    response = page.goto("/no-such-page/")
+
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("searchbox").first).to_be_visible()
+    page.get_by_role("link", name="Newsroom").first.click()
+    expect(page.get_by_role("link", name=demo.headline, exact=True).first).to_be_visible()
