@@ -1,11 +1,22 @@
 """Journey 6, accessibility: axe-core (shipped inside axe-playwright-python,
 injected into the page; nothing is fetched) finds no serious or critical
-violation on the pages readers use most, at desktop and phone width."""
+violation on the pages readers use, at desktop and phone width: the four the
+issue names (home, story, search, the comment form with errors) and the rest
+of the reader's site."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
-from tests.e2e.actions import DESKTOP, PHONE, POST_BUTTON, error_summary
+from tests.e2e.actions import (
+    DESKTOP,
+    PHONE,
+    POST_BUTTON,
+    READER,
+    THANK_YOU,
+    error_summary,
+    post_comment,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fast_antispam")]
 
@@ -41,9 +52,47 @@ def open_comment_errors(page, story):
     error_summary(page).wait_for()
 
 
+def open_story_with_responses(page, story):
+    """Approved responses with a reply, and the reader's own one awaiting moderation."""
+    from django.contrib.auth.models import User
+
+    from comments.models import Comment
+    from comments.moderation import approve_comments
+
+    page.goto(story.get_absolute_url())
+    post_comment(page, body="A first response, now approved.", name="Ann", email="ann@x.org")
+    approve_comments(Comment.objects.all(), by=User.objects.get(username="moderator"))
+    page.goto(story.get_absolute_url())
+    page.get_by_role("link", name="Reply to Ann").click()
+    post_comment(page, **READER)
+    expect(page.get_by_text(THANK_YOU)).to_be_visible()
+
+
+def open_section(page, story):
+    page.goto(story.section.get_absolute_url())
+
+
+def open_author(page, story):
+    page.goto(story.ordered_authors()[0].get_absolute_url())
+
+
+def open_not_found(page, story):
+    page.goto("/no-such-page/")
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize(
-    "open_page", [open_home, open_article, open_search_results, open_comment_errors]
+    "open_page",
+    [
+        open_home,
+        open_article,
+        open_search_results,
+        open_comment_errors,
+        open_story_with_responses,
+        open_section,
+        open_author,
+        open_not_found,
+    ],
 )
 def test_page_has_no_serious_accessibility_violation(new_context, demo, open_page, viewport):
     page = new_context(viewport=viewport).new_page()
