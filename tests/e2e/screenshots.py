@@ -72,7 +72,10 @@ def test_article_at_desktop_width(new_context, demo):
 def test_article_at_phone_width(new_context, demo):
     page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     page.goto(demo.get_absolute_url())
-    save(page, "article-phone.png", full_page=True)
+    # The first screen, as a reader opening the story sees it (the README's),
+    # and the whole page, down to the response form, for reviewing the layout.
+    save(page, "article-phone.png")
+    save(page, "article-phone-full.png", full_page=True)
 
 
 def test_comment_form_showing_errors(new_context, demo):
