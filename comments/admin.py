@@ -62,31 +62,26 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["approve", "reject", "spam"]
     list_per_page = 50
-    fields = [
-        "article",
-        "parent",
-        "status",
-        "body",
-        "author_name",
-        "author_email",
-        "author_url",
-        "created_at",
-        "reasons",
-        "moderated_at",
-        "moderated_by",
-        "ip_address",
-        "user_agent",
+    # What moderators may not change: where the response was posted, and the record.
+    RECORD = ["created_at", "reasons", "moderated_at", "moderated_by", "ip_address", "user_agent"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "article",
+                    "parent",
+                    "status",
+                    "body",
+                    "author_name",
+                    "author_email",
+                    "author_url",
+                ]
+            },
+        ),
+        ("Moderation record", {"fields": RECORD}),
     ]
-    readonly_fields = [
-        "article",
-        "parent",
-        "created_at",
-        "reasons",
-        "moderated_at",
-        "moderated_by",
-        "ip_address",
-        "user_agent",
-    ]
+    readonly_fields = ["article", "parent", *RECORD]
 
     @admin.display(description="comment")
     def excerpt(self, comment):

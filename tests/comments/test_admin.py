@@ -267,3 +267,9 @@ def test_admin_index_without_comment_permission_shows_no_count(client, editor):
     client.force_login(editor)
     html = client.get(reverse("admin:index")).content.decode()
     assert "pending response" not in html
+
+
+@pytest.mark.parametrize("query", ["?_facets=True", "?status=all&_facets=True", "?status=bogus"])
+def test_odd_list_queries_do_not_fail(mod_client, query):
+    CommentFactory(status="pending")
+    assert mod_client.get(CHANGELIST + query).status_code == 200

@@ -406,8 +406,8 @@ def test_each_comment_is_an_article_with_a_time(client, article):
     comment = CommentFactory(article=article)
     html = page(client, article)
     assert f'<article id="comment-{comment.pk}"' in html
-    local = timezone.localtime(comment.created_at)
-    assert f'datetime="{local.strftime("%Y-%m-%dT%H:%M:%S%z")}"' in html
+    local = timezone.localtime(comment.created_at).isoformat(timespec="seconds")
+    assert f'datetime="{local}"' in html
 
 
 def test_author_name_links_to_their_website_with_nofollow_ugc_noopener(client, article):
