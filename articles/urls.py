@@ -10,30 +10,26 @@ from . import feeds, views
 from .sitemaps import SITEMAPS
 
 
-class FourDigitYear:
-    regex = "[0-9]{4}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):04d}"
-
-
-class TwoDigits:
-    """A month or a day, always written with two digits: /2024/05/01/."""
+class ZeroPaddedNumber:
+    """A number written with a fixed count of digits: /2024/05/01/."""
 
     regex = "[0-9]{2}"
+    digits = 2
 
     def to_python(self, value):
         return int(value)
 
     def to_url(self, value):
-        return f"{int(value):02d}"
+        return f"{int(value):0{self.digits}d}"
+
+
+class FourDigitYear(ZeroPaddedNumber):
+    regex = "[0-9]{4}"
+    digits = 4
 
 
 register_converter(FourDigitYear, "yyyy")
-register_converter(TwoDigits, "dd")
+register_converter(ZeroPaddedNumber, "dd")
 
 app_name = "articles"
 

@@ -72,48 +72,49 @@ class HomeView(StoryListView):
         return context
 
 
-class SectionView(StoryListView):
+class StoriesAboutView(StoryListView):
+    """The published stories of one section, tag or author; an unknown one is a 404.
+
+    Subclasses say which model, which URL keyword holds its slug, and which
+    lookup ties a story to it. The template gets it under the model's name
+    (`section`, `tag`, `author`).
+    """
+
+    subject_model = None
+    slug_url_kwarg = "slug"
+    story_lookup = None
+
+    def get(self, request, *args, **kwargs):
+        self.subject = get_object_or_404(self.subject_model, slug=kwargs[self.slug_url_kwarg])
+        return super().get(request, *args, **kwargs)
+
+    def stories(self):
+        return super().stories().filter(**{self.story_lookup: self.subject})
+
+    def get_context_data(self, **kwargs):
+        kwargs[self.subject_model._meta.model_name] = self.subject
+        return super().get_context_data(**kwargs)
+
+
+class SectionView(StoriesAboutView):
     template_name = "articles/section.html"
-
-    def get(self, request, *args, **kwargs):
-        self.section = get_object_or_404(Section, slug=kwargs["section"])
-        return super().get(request, *args, **kwargs)
-
-    def stories(self):
-        return super().stories().filter(section=self.section)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+    subject_model = Section
+    slug_url_kwarg = "section"
+    story_lookup = "section"
 
 
-class TagView(StoryListView):
+class TagView(StoriesAboutView):
     template_name = "articles/tag.html"
-
-    def get(self, request, *args, **kwargs):
-        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
-        return super().get(request, *args, **kwargs)
-
-    def stories(self):
-        return super().stories().filter(tags=self.tag)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+    subject_model = Tag
+    story_lookup = "tags"
 
 
-class AuthorView(StoryListView):
+class AuthorView(StoriesAboutView):
     """Every published story the author wrote or co-wrote."""
 
     template_name = "articles/author.html"
-
-    def get(self, request, *args, **kwargs):
-        self.author = get_object_or_404(Author, slug=kwargs["slug"])
-        return super().get(request, *args, **kwargs)
-
-    def stories(self):
-        return super().stories().filter(bylines__author=self.author)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+    subject_model = Author
+    story_lookup = "bylines__author"
 
 
 class SearchView(StoryListView):

@@ -1,9 +1,12 @@
 """Fixtures for the articles tests: images, rich stories, HTML checks."""
 
+import datetime
 import io
 from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -14,6 +17,22 @@ from tests.factories import (
     SourceFactory,
     TagFactory,
 )
+
+# "Now" for the tests that freeze the clock (the `frozen_clock` fixture).
+NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def frozen_clock():
+    """Time stands still at NOW (time_machine), for rules that depend on it."""
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+def parse_xml(response):
+    """A feed or sitemap response as an element tree."""
+    # Our own output, not untrusted input: the standard parser is fine here.
+    return ElementTree.fromstring(response.content)  # noqa: S314
 
 
 def jpeg_upload(width=1600, height=900, name="hero.jpg"):

@@ -1,32 +1,24 @@
 """articles/feeds.py: RSS 2.0 and Atom for the site and for each section."""
 
 import datetime
-from xml.etree import ElementTree
 
 import pytest
 import time_machine
 
 from articles.models import Article
+from tests.articles.conftest import NOW, parse_xml
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 
 
-def parse_xml(response):
-    # Our own output, not untrusted input: the standard parser is fine here.
-    return ElementTree.fromstring(response.content)  # noqa: S314
-
-
 @pytest.fixture(autouse=True)
-def _frozen_clock_and_site(settings):
+def _public_site(settings):
     settings.SITE_URL = "https://news.example.org"
     settings.SITE_NAME = "The Example Post"
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def rss_items(client, url="/feed/"):

@@ -8,18 +8,10 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.conftest import jpeg_upload
+from tests.articles.conftest import NOW, jpeg_upload
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def test_published_story_whose_time_has_come_is_public():

@@ -2,8 +2,11 @@
 over a GIN index) and on SQLite (every term as a substring). The suite runs on
 both; tests of one backend's behaviour skip on the other."""
 
+import datetime
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from articles.models import Article
 from articles.search import (
@@ -83,10 +86,6 @@ def test_search_is_case_insensitive():
 
 
 def test_search_never_shows_drafts_or_scheduled_stories():
-    import datetime
-
-    from django.utils import timezone
-
     ArticleFactory(headline="Bridge live")
     ArticleFactory(headline="Bridge draft", status=Article.Status.DRAFT, published_at=None)
     ArticleFactory(
@@ -164,10 +163,6 @@ def test_sqlite_fallback_matches_part_of_a_word():
 
 @sqlite_only
 def test_sqlite_fallback_lists_newest_first():
-    import datetime
-
-    from django.utils import timezone
-
     ArticleFactory(
         headline="Older bridge", published_at=timezone.now() - datetime.timedelta(days=2)
     )

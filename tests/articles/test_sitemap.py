@@ -1,30 +1,21 @@
 """articles/sitemaps.py: /sitemap.xml over the home page, sections and published stories."""
 
 import datetime
-from xml.etree import ElementTree
 
 import pytest
-import time_machine
 
 from articles.models import Article
+from tests.articles.conftest import NOW, parse_xml
 from tests.factories import ArticleFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-def parse_xml(response):
-    # Our own output, not untrusted input: the standard parser is fine here.
-    return ElementTree.fromstring(response.content)  # noqa: S314
-
-
 @pytest.fixture(autouse=True)
-def _frozen_clock_and_site(settings):
+def _public_site(settings):
     settings.SITE_URL = "https://news.example.org"
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def sitemap_entries(client):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.defaults import server_error
 
 from articles.models import Article, Source
-from tests.articles.conftest import html_elements, jpeg_upload
+from tests.articles.conftest import NOW, html_elements, jpeg_upload
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -25,15 +25,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def hours_ago(hours):
