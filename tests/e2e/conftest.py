@@ -7,13 +7,17 @@ site served by pytest-django's `live_server` on 127.0.0.1.
   (e.g. the shortened anti-spam timings below) apply to the site under test,
   and both share the local-memory cache that tests/conftest.py clears.
 - The data comes from `load_demo` (the same content a developer sees with
-  `make run`), in a transactional database that is emptied after each test;
-  `serialized_rollback` puts back what the data migrations made (the
-  Editors, Writers and Moderators groups) before every test.
+  `make run`), in a transactional database that is emptied after each test.
+  Emptying it also removes what the data migrations made (the Editors,
+  Writers and Moderators groups), so `demo` runs those migrations' functions
+  again first. (Not `serialized_rollback`: once any other transactional test
+  has emptied the database, Django re-creates content types with new ids and
+  restoring the serialized copy fails on them.)
 - Without a Chromium at CHROMIUM_PATH (default /usr/bin/chromium), every
   `e2e` test is skipped with that reason and the run says so at the end.
 """
 
+import importlib
 import os
 from pathlib import Path
 
@@ -138,18 +142,36 @@ def page(new_context):
 # --- The site's content ----------------------------------------------------------
 
 
+# The data migrations that give the groups their permissions; each function
+# is idempotent and takes (apps, schema_editor) like any RunPython function.
+GROUP_MIGRATIONS = [
+    ("articles.migrations.0003_editor_groups", "create_groups"),
+    ("comments.migrations.0002_moderators_group", "create_group"),
+]
+
+
+@pytest.fixture(scope="session")
+def migrated_apps():
+    """The models as the migrations leave them, for running RunPython
+    functions outside a migration (built once: it takes a moment)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(None, ignore_no_migrations=True).project_state().apps
+
+
 @pytest.fixture
-def demo(live_server, transactional_db, django_db_serialized_rollback, settings):
+def demo(live_server, transactional_db, migrated_apps, settings):
     """The demo content of `make run`: lead story, other stories, the demo
-    accounts. Returns the published lead story."""
+    accounts in their groups. Returns the published lead story."""
     from django.core.management import call_command
+
+    from articles.models import Article
 
     # Four demo accounts' passwords hashed at full strength cost over a second
     # per test; the browser logs in with whatever hasher made them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-    from articles.models import Article
-
+    for module, function in GROUP_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(migrated_apps, None)
     call_command("load_demo", force=True, verbosity=0)
     return Article.objects.published().get(is_lead=True)
 
