@@ -57,8 +57,9 @@ INSTALLED_APPS = [
     "imagekit",
     "django_tasks",
     "django_tasks_db",
-    "articles",
+    # comments before articles: its `load_demo` extends (overrides) articles'.
     "comments",
+    "articles",
 ]
 
 MIDDLEWARE = [

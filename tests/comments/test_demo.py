@@ -1,7 +1,11 @@
 """comments/demo.py: demo responses for load_demo, idempotent."""
 
-import pytest
+import io
 
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
 from comments.demo import load_demo_comments
 from comments.models import Comment
 
@@ -27,3 +31,15 @@ def test_demo_responses_are_not_in_the_future(article):
 
     load_demo_comments(article)
     assert not Comment.objects.filter(created_at__gt=timezone.now()).exists()
+
+
+def test_load_demo_command_puts_responses_under_the_lead_story(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    lead = Article.objects.get(is_lead=True)
+    assert lead.comments.approved().count() == 3
+    assert lead.comments.pending().count() == 1
+    lead.refresh_from_db()
+    assert lead.comment_count == 3

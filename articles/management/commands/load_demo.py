@@ -57,9 +57,9 @@ class Command(BaseCommand):
             authors = self.load_authors()
             tags = self.load_tags()
             stories = [content.LEAD_STORY, *content.SHORTER_STORIES]
-            for story in stories:
-                self.load_story(story, sections, authors, tags)
+            articles = [self.load_story(story, sections, authors, tags) for story in stories]
             self.load_accounts()
+            self.load_extras(lead=articles[0], articles=articles)
         self.stdout.write(self.style.SUCCESS(f"Demo newsroom loaded: {len(stories)} stories."))
         self.print_accounts()
 
@@ -102,6 +102,11 @@ class Command(BaseCommand):
         article.tags.set([tags[slug] for slug in story["tags"]])
         sources = self.load_sources(article, story.get("sources", []), now)
         self.load_pull_quotes(article, story.get("pull_quotes", []), sources)
+        return article
+
+    def load_extras(self, *, lead, articles):
+        """A hook for apps that build on articles: the comments app's own
+        `load_demo` (which overrides this command) adds demo responses here."""
 
     def set_byline(self, article, authors):
         article.bylines.exclude(author__in=authors).delete()
