@@ -1,6 +1,7 @@
 """What people do in the browser, written once for every journey. Elements are
 found as a person finds them: by label, role and visible text (never by CSS
-class), with the exact wording of issues 2 and 3."""
+class), with the exact wording of issues 2 and 3. At the end, the few
+database look-ups the journeys check their outcome with."""
 
 import re
 
@@ -103,3 +104,24 @@ def post_comment(page, **reader):
 def error_summary(page):
     """The summary of what to fix, at the top of the form: an alert."""
     return page.get_by_role("alert").filter(has_text=re.compile("comment", re.IGNORECASE))
+
+
+# --- Outcomes, read from the database ------------------------------------------
+# The demo content may come with responses of its own: the journeys look only
+# at what their reader posted, by email address.
+
+
+def responses_from(email):
+    from comments.models import Comment
+
+    return Comment.objects.filter(author_email=email).order_by("pk")
+
+
+def approve_responses_from(email, *, moderator="moderator"):
+    """What a moderator does in the admin (test_moderator.py does it there),
+    for journeys that only need an approved response to exist."""
+    from django.contrib.auth.models import User
+
+    from comments.moderation import approve_comments
+
+    approve_comments(responses_from(email), by=User.objects.get(username=moderator))

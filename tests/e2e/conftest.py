@@ -177,6 +177,17 @@ def demo(live_server, transactional_db, migrated_apps, settings):
 
 
 @pytest.fixture
+def quiet_story(demo):
+    """A published demo story that nobody has responded to yet, for journeys
+    that count responses from none ("No Responses yet", then "1 Response")."""
+    from articles.models import Article
+
+    story = Article.objects.published().filter(comments__isnull=True).latest_first().first()
+    assert story is not None, "the demo content has no story without responses"
+    return story
+
+
+@pytest.fixture
 def fast_antispam(settings):
     """Readers in these tests type fast and post often: no minimum form age
     and no flood limit (comments/forms.py, comments/flood.py).

@@ -14,6 +14,7 @@ from tests.e2e.actions import (
     POST_BUTTON,
     READER,
     THANK_YOU,
+    approve_responses_from,
     error_summary,
     post_comment,
 )
@@ -54,14 +55,9 @@ def open_comment_errors(page, story):
 
 def open_story_with_responses(page, story):
     """Approved responses with a reply, and the reader's own one awaiting moderation."""
-    from django.contrib.auth.models import User
-
-    from comments.models import Comment
-    from comments.moderation import approve_comments
-
     page.goto(story.get_absolute_url())
     post_comment(page, body="A first response, now approved.", name="Ann", email="ann@x.org")
-    approve_comments(Comment.objects.all(), by=User.objects.get(username="moderator"))
+    approve_responses_from("ann@x.org")
     page.goto(story.get_absolute_url())
     page.get_by_role("link", name="Reply to Ann").click()
     post_comment(page, **READER)

@@ -19,16 +19,24 @@ from tests.e2e.actions import (
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fast_antispam")]
 
 
-def test_moderator_approves_a_response_and_readers_then_see_it(new_context, demo):
+def pending_count():
+    from comments.models import Comment
+
+    return Comment.objects.pending().count()
+
+
+def test_moderator_approves_a_response_and_readers_then_see_it(new_context, quiet_story):
     reader = new_context().new_page()
-    open_story_from_home(reader, demo.headline)
+    open_story_from_home(reader, quiet_story.headline)
     expect(reader.get_by_role("heading", name="No Responses yet")).to_be_visible()
     post_comment(reader, **READER)
     expect(reader.get_by_text(THANK_YOU)).to_be_visible()
 
     moderator = new_context().new_page()
     log_in(moderator, "moderator")
-    expect(moderator.get_by_text(re.compile(r"\b1 pending", re.IGNORECASE)).first).to_be_visible()
+    waiting = pending_count()
+    assert waiting >= 1
+    expect(moderator.get_by_text(re.compile(rf"\b{waiting} pending")).first).to_be_visible()
     moderator.get_by_role("link", name="Comments", exact=True).first.click()
     row = moderator.get_by_role("row").filter(has_text=READER["name"])
     expect(row).to_contain_text(READER["email"])  # moderators see it; nobody else
@@ -43,7 +51,7 @@ def test_moderator_approves_a_response_and_readers_then_see_it(new_context, demo
     expect(anyone.get_by_text(READER["name"]).first).to_be_visible()
 
     # The email is in no public page, feed or structured data.
-    for path in (reader.url, "/", "/feed/", "/feed/atom/", f"/{demo.section.slug}/feed/"):
+    for path in (reader.url, "/", "/feed/", "/feed/atom/", f"/{quiet_story.section.slug}/feed/"):
         response = anyone.request.get(path)
         assert response.ok, path
         assert READER["email"] not in response.text(), path

@@ -20,7 +20,14 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.actions import COMMENT, READER, THANK_YOU, comment_field, post_comment
+from tests.e2e.actions import (
+    COMMENT,
+    READER,
+    THANK_YOU,
+    comment_field,
+    post_comment,
+    responses_from,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -29,9 +36,7 @@ SECOND_RESPONSE = {**READER, "body": "And a second thought, straight after the f
 
 
 def comments():
-    from comments.models import Comment
-
-    return Comment.objects.order_by("pk")
+    return responses_from(READER["email"])
 
 
 def test_the_defaults_are_the_documented_ones(settings):
@@ -50,7 +55,9 @@ def test_response_posted_faster_than_a_person_types_is_thanked_but_kept_as_spam(
         expect(page.get_by_text(THANK_YOU)).to_be_visible()
         # ...but the response is not shown back, and kept as spam, not pending.
         expect(page.get_by_text(READER["body"])).to_have_count(0)
-    assert [comment.status for comment in comments()] == ["spam"]
+    [comment] = comments()
+    assert comment.status == "spam"
+    assert [reason["rule"] for reason in comment.moderation_reasons] == ["too_fast"]
 
     stranger = new_context().new_page()
     stranger.goto(demo.get_absolute_url())

@@ -6,7 +6,6 @@ in INSTALLED_APPS, and Django takes the first app's command), so a single
 """
 
 from articles.management.commands import load_demo
-
 from comments.demo import load_demo_comments
 
 
