@@ -95,3 +95,34 @@ def test_after_an_error_focus_lands_on_the_error_summary(page, demo):
     # What the reader typed is still there to correct.
     expect(comment_field(page, COMMENT)).to_have_value(READER["body"])
     expect(comment_field(page, EMAIL)).to_have_value("not-an-email")
+
+
+def test_skip_link_takes_a_keyboard_reader_past_the_navigation(page, demo):
+    page.goto(demo.get_absolute_url())
+
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Skip to main content")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_visible()
+    page.keyboard.press("Enter")
+    # The next Tab goes into the story, not through the header's links.
+    page.keyboard.press("Tab")
+    assert page.evaluate(
+        "!document.querySelector('header, [role=banner]').contains(document.activeElement)"
+    )
+    expect(page.get_by_role("main")).to_be_visible()
+    assert page.get_by_role("main").evaluate("main => main.contains(document.activeElement)")
+
+
+def test_error_summary_links_take_the_reader_to_the_field_to_fix(page, demo):
+    page.goto(demo.get_absolute_url())
+    tab_to(page, page.get_by_role("button", name=POST_BUTTON))
+    page.keyboard.press("Enter")
+    expect(error_summary(page)).to_be_visible()
+
+    tab_to(page, page.get_by_role("link", name="Name: This field is required."))
+    page.keyboard.press("Enter")
+
+    expect(comment_field(page, NAME)).to_be_focused()
+    page.keyboard.type(READER["name"])
+    expect(comment_field(page, NAME)).to_have_value(READER["name"])
