@@ -321,6 +321,14 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
+            # The home page's lead: the newest flagged story. Only flagged rows
+            # are indexed, so it is found at once however few there are or how
+            # old (docs/performance.md).
+            models.Index(
+                fields=["-published_at"],
+                condition=models.Q(is_lead=True),
+                name="article_lead_idx",
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish stories"),

@@ -59,6 +59,13 @@ def test_home_leads_with_the_latest_story_when_none_is_flagged(client):
     assert client.get("/").context["lead"].headline == "Newest"
 
 
+def test_home_leads_with_the_latest_story_when_the_flagged_one_is_not_live(client):
+    ArticleFactory(headline="Scheduled lead", is_lead=True, published_at=NOW + datetime.timedelta(hours=1))
+    ArticleFactory(headline="Draft lead", is_lead=True, status=Article.Status.DRAFT)
+    ArticleFactory(headline="Newest live", published_at=hours_ago(1))
+    assert client.get("/").context["lead"].headline == "Newest live"
+
+
 def test_home_lists_the_latest_stories_without_repeating_the_lead(client):
     ArticleFactory(headline="Lead", is_lead=True, published_at=hours_ago(9))
     ArticleFactory(headline="Second", published_at=hours_ago(2))
