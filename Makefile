@@ -34,6 +34,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 
 # `make run` is the development server: DEBUG on, SQLite unless DATABASE_URL says otherwise.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -49,6 +50,7 @@ serve: export TASKS_BACKEND ?= database
 serve: export CONN_MAX_AGE ?= 600
 serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export PORT := $(PORT)
+serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: $(VENV)/.runtime-installed
 	bin/serve
 
