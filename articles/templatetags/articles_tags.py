@@ -24,9 +24,13 @@ def jsonld_script(data):
 
 
 @register.filter
-def responses(count):
-    """A story's approved-comment count as readers read it: "1 Response", "12 Responses"."""
-    return f"{count} Response" if count == 1 else f"{count} Responses"
+def responses_label(count):
+    """A story's response count (`comment_count`) in words, wherever it is shown
+    (the heading over the responses, lists of stories): "No Responses yet",
+    "1 Response", "12 Responses"."""
+    if not count:
+        return "No Responses yet"
+    return "1 Response" if count == 1 else f"{count} Responses"
 
 
 @register.filter

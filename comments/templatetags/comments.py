@@ -2,6 +2,8 @@
 
 `{% responses article %}` renders the whole block (the "N Responses" list and
 the "Leave a Response" form) with ONE database query: see comments/thread.py.
+The "N Responses" wording is articles_tags' `responses_label`, which lists of
+stories use too.
 """
 
 import re
@@ -16,14 +18,6 @@ from ..moderation import moderator
 from ..thread import build_thread, parse_page
 
 register = template.Library()
-
-
-@register.filter
-def responses_label(count):
-    """ "No Responses yet", "1 Response", "12 Responses"."""
-    if not count:
-        return "No Responses yet"
-    return "1 Response" if count == 1 else f"{count} Responses"
 
 
 # urlize escapes everything the commenter wrote, so this exact attribute can

@@ -4,7 +4,9 @@ import datetime
 import json
 import re
 
-from articles.templatetags.articles_tags import iso, jsonld_script, responses
+import pytest
+
+from articles.templatetags.articles_tags import iso, jsonld_script, responses_label
 
 
 def test_jsonld_script_is_json_ld_that_no_string_can_close():
@@ -19,10 +21,12 @@ def test_jsonld_script_keeps_non_ascii_readable():
     assert "Zoë — café" in jsonld_script({"name": "Zoë — café"})
 
 
-def test_responses_counts_in_words():
-    assert responses(0) == "0 Responses"
-    assert responses(1) == "1 Response"
-    assert responses(12) == "12 Responses"
+@pytest.mark.parametrize(
+    ("count", "label"),
+    [(0, "No Responses yet"), (1, "1 Response"), (2, "2 Responses"), (1234, "1234 Responses")],
+)
+def test_responses_label_counts_in_words(count, label):
+    assert responses_label(count) == label
 
 
 def test_iso_is_empty_without_a_date():

@@ -60,7 +60,7 @@ def test_home_leads_with_the_latest_story_when_none_is_flagged(client):
 
 
 def test_home_leads_with_the_latest_story_when_the_flagged_one_is_not_live(client):
-    ArticleFactory(headline="Scheduled lead", is_lead=True, published_at=NOW + datetime.timedelta(hours=1))
+    ArticleFactory(headline="Lead in an hour", is_lead=True, published_at=hours_ago(-1))
     ArticleFactory(headline="Draft lead", is_lead=True, status=Article.Status.DRAFT)
     ArticleFactory(headline="Newest live", published_at=hours_ago(1))
     assert client.get("/").context["lead"].headline == "Newest live"
@@ -107,6 +107,15 @@ def test_lists_show_each_story_response_count(client):
     html = page(client, "/")
     assert "1 Response<" in html
     assert "3 Responses<" in html
+
+
+def test_lists_say_nothing_of_responses_a_story_does_not_have(client):
+    ArticleFactory(headline="Lead", published_at=hours_ago(1))
+    ArticleFactory(headline="Quiet story", comment_count=0, published_at=hours_ago(2))
+    html = page(client, "/")
+    assert "Quiet story" in html
+    assert "Responses" not in html
+    assert "story-meta-responses" not in html
 
 
 def test_list_cards_link_each_story_and_its_authors(client):

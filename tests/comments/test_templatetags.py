@@ -1,16 +1,7 @@
-"""`{% load comments %}`: the heading's wording and how a response's text is shown."""
+"""`{% load comments %}`: how a response's text is shown. (The heading's
+wording, `responses_label`, is tested in tests/articles/test_templatetags.py.)"""
 
-import pytest
-
-from comments.templatetags.comments import comment_body, responses_label
-
-
-@pytest.mark.parametrize(
-    ("count", "label"),
-    [(0, "No Responses yet"), (1, "1 Response"), (2, "2 Responses"), (1234, "1234 Responses")],
-)
-def test_responses_label(count, label):
-    assert responses_label(count) == label
+from comments.templatetags.comments import comment_body
 
 
 def test_body_is_escaped():
