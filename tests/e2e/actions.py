@@ -5,6 +5,7 @@ database look-ups the journeys check their outcome with."""
 
 import re
 
+from django.urls import reverse
 from playwright.sync_api import expect
 
 # The widths the site is checked at: a laptop and a phone (iPhone 12-15).
@@ -30,7 +31,7 @@ READER = {
 
 def log_in(page, username, password=DEMO_PASSWORD):
     """Log in through the admin's login form and wait for the admin to open."""
-    page.goto("/admin/login/?next=/admin/")
+    page.goto(reverse("admin:login") + "?next=" + reverse("admin:index"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()

@@ -5,6 +5,7 @@ then publishes it to the home page and the feed."""
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.actions import choose_action, log_in, pull_quote
@@ -34,7 +35,7 @@ def choose_in_autocomplete(page, box, search, option):
 
 
 def write_story(page, section_name, author_name):
-    page.goto("/admin/articles/article/add/")
+    page.goto(reverse("admin:articles_article_add"))
     # Typed, not pasted: the admin fills in the slug from the headline as it is typed.
     page.get_by_label("Headline:").press_sequentially(STORY["headline"])
     expect(page.get_by_label("Slug:")).to_have_value(re.compile("riverside-library"))
@@ -97,7 +98,7 @@ def test_editor_writes_a_draft_previews_it_and_publishes_it(new_context, demo):
     assert STORY["headline"] not in reader.request.get("/feed/").text()
 
     # Published from the stories list with the "Publish now" action.
-    editor.goto("/admin/articles/article/")
+    editor.goto(reverse("admin:articles_article_changelist"))
     row = editor.get_by_role("row").filter(has_text=STORY["headline"])
     row.get_by_role("checkbox").check()
     choose_action(editor, "Publish now")
