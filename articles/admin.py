@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsroom.security import NonceMediaAdminMixin
+
 from .forms import (
     ArticleAdminForm,
     AuthorAdminForm,
@@ -145,7 +147,7 @@ class PullQuoteInline(StoryPartInline, admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NonceMediaAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, SourceInline, PullQuoteInline]
     list_display = [

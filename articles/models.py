@@ -60,7 +60,9 @@ RESERVED_SECTION_SLUGS = frozenset(
 
 
 def validate_section_slug(value):
-    if value in RESERVED_SECTION_SLUGS:
+    # The admin's address is configurable (settings.ADMIN_URL): its first part too.
+    admin_root = settings.ADMIN_URL.split("/", 1)[0]
+    if value in RESERVED_SECTION_SLUGS or value == admin_root:
         raise ValidationError(
             "“%(slug)s” is used by the site itself; choose another slug.",
             params={"slug": value},

@@ -4,7 +4,6 @@ models.RESERVED_SECTION_SLUGS keeps sections off the site's own paths."""
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
-from django.views.generic import TemplateView
 
 from . import feeds, views
 from .sitemaps import SITEMAPS
@@ -39,11 +38,7 @@ urlpatterns = [
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path(
-        "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
-        name="robots",
-    ),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("preview/<int:pk>/", views.PreviewView.as_view(), name="preview"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),

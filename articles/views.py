@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import Article, Author, Section, Tag
 from .search import clean_query, search_articles
@@ -206,3 +206,21 @@ class PreviewView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)
+
+
+class RobotsView(TemplateView):
+    """/robots.txt: the sitemap, and what crawlers should leave alone.
+
+    The admin is listed only at its well-known default address: a custom
+    ADMIN_URL is kept out of this public file, which would otherwise hand it
+    to every scanner (the admin's pages tell robots "noindex" themselves).
+    """
+
+    template_name = "robots.txt"
+    content_type = "text/plain"
+
+    def get_context_data(self, **kwargs):
+        default_admin = settings.ADMIN_URL == "admin/"
+        return super().get_context_data(
+            admin_path="/admin/" if default_admin else None, **kwargs
+        )

@@ -4,6 +4,7 @@ Every variable read here is documented in README.md ("Configuration"). Nothing
 secret has a default: with DEBUG off, a missing SECRET_KEY stops start-up.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "imagekit",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
     # comments before articles: its `load_demo` extends (overrides) articles'.
     "comments",
     "articles",
@@ -64,6 +67,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Response headers: Content-Security-Policy (the admin's own policy under
+    # ADMIN_URL) and Permissions-Policy. newsroom/security.py says why.
+    "newsroom.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outermost of ours: a page for a reader with a pending response or
     # remembered details is personal and must never reach a shared cache.
@@ -76,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -154,6 +163,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# The admin's address, e.g. ADMIN_URL=newsdesk-4f7c/ (default admin/): one
+# place for urls.py, robots.txt and the reserved section slugs. Moving it
+# keeps drive-by scanners off the login page; the throttle below is what
+# actually protects it.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# --- Login throttling (django-axes) -------------------------------------------
+# Failed admin sign-ins are counted per client IP address (the address
+# comments/client.py reads, behind COMMENTS_TRUSTED_PROXY_COUNT proxies); after
+# LOGIN_FAILURE_LIMIT failures that address is refused (429) for
+# LOGIN_COOLOFF_MINUTES. By address, not by username: a stranger cannot lock
+# an editor out of their own account, and one address trying many usernames
+# (password spraying) is caught. Every failure and lockout is logged
+# (logger "axes") and listed in the admin for superusers.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # no cache needed: the database
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.login_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # --- Internationalisation -------------------------------------------------
 # Dates are stored in UTC and shown in TIME_ZONE.
@@ -213,6 +247,52 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp 4): the public site runs only our own
+# static scripts, so no inline script can run, whatever a payload manages to
+# smuggle into a page. Bootstrap's CSS draws form controls with data: SVGs
+# (img-src data:); images may come from MEDIA_URL's host. The admin has its
+# own policy (newsroom/security.py: ADMIN_CONTENT_SECURITY_POLICY).
+_MEDIA_ORIGIN = [MEDIA_URL] if MEDIA_URL.startswith(("https://", "http://")) else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_MEDIA_ORIGIN],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": HTTPS_ONLY,
+        **({"report-uri": [env.str("CSP_REPORT_URI")]} if env.str("CSP_REPORT_URI", "") else {}),
+    }
+}
+# Permissions-Policy: no page of ours uses these browser features; nor may
+# anything injected into one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # --- Forms ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -6,11 +6,14 @@ from newsroom.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("comments/", include("comments.urls")),
     # Last: the articles app owns the top-level section paths (/<section>/...).
     path("", include("articles.urls")),
 ]
+
+# Django's own 500 view, allowed its self-contained page's inline style (CSP).
+handler500 = "newsroom.security.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

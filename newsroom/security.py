@@ -1,0 +1,108 @@
+"""Project-wide security glue the settings point at (issue 7).
+
+- `ContentSecurityPolicyMiddleware`: django-csp's middleware, with the admin's
+  own policy under settings.ADMIN_URL (`NonceMediaAdminMixin` for the story
+  editor's import map).
+- `LoginThrottleBackend` and `login_client_ip`: django-axes' throttle of admin
+  sign-ins, counting by the client address comments/client.py reads.
+- `server_error`: the 500 view (newsroom/urls.py's handler500) under the CSP.
+
+The policies themselves are settings (CONTENT_SECURITY_POLICY,
+PERMISSIONS_POLICY, AXES_*), documented in README's "Security and privacy".
+"""
+
+import copy
+
+from axes.backends import AxesStandaloneBackend
+from csp.constants import NONCE
+from csp.decorators import csp_update
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.views import defaults
+from js_asset import Media
+
+# The editor (Tiptap, inside django-prose-editor 0.28.0's editor.js) injects
+# its core stylesheet (`white-space: pre-wrap` and the like, which ProseMirror
+# needs) as a <style> element with no way to pass it a nonce: allowed by the
+# hash of exactly that text. Upgrading django-prose-editor may change it; the
+# browser test tests/e2e/test_xss_browser.py then reports the violation (and
+# Chromium's console prints the new hash).
+PROSE_EDITOR_CORE_CSS_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
+
+def admin_content_security_policy():
+    """The admin's policy: the public one, plus a per-request nonce for scripts.
+
+    django-prose-editor declares its modules in an inline import map
+    (`<script type="importmap">`, rendered by django-js-asset), which CSP
+    treats as an inline script: `NonceMediaAdminMixin` gives it the nonce.
+    The editor's own stylesheet is allowed by its hash. Nothing else inline
+    may run or style a page, in the admin as on the public site.
+    """
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+    policy["script-src"] = [*policy["script-src"], NONCE]
+    policy["style-src"] = [*policy["style-src"], PROSE_EDITOR_CORE_CSS_HASH]
+    return policy
+
+
+class NonceMediaAdminMixin:
+    """For a ModelAdmin whose form has django-prose-editor's widget: the change
+    page's media carry the request's CSP nonce, so the import map may run."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's policy under ADMIN_URL.
+
+    A per-path policy here rather than decorators on the admin's views: the
+    admin's URLs come from Django and third-party apps, and every one of them
+    must get it.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if (
+            not report_only
+            and parts.config is None
+            and request.path_info.startswith("/" + settings.ADMIN_URL)
+        ):
+            parts.config = admin_content_security_policy()
+        return parts
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' guard in front of ModelBackend, for sign-ins through a web
+    request (the admin's login form always passes one).
+
+    authenticate() without a request (the shell, a script, the test client's
+    login()) is not a sign-in over the web: there is no client address to
+    count and nobody to throttle, so it is left to ModelBackend rather than
+    refused with axes' error.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def login_client_ip(request):
+    """The address failed sign-ins are counted by: the same one responses
+    record, so X-Forwarded-For counts only behind COMMENTS_TRUSTED_PROXY_COUNT
+    proxies and a client cannot dodge the throttle by forging it."""
+    # Imported here: the articles app's admin imports this module, and
+    # articles never depends on comments.
+    from comments.client import client_ip
+
+    return client_ip(request)
+
+
+@csp_update({"style-src": ["'unsafe-inline'"]})
+def server_error(request, template_name="500.html"):
+    """Django's 500 view, allowed the inline <style> of templates/500.html: that
+    page must not depend on static files (they may be what failed), and it is
+    rendered with an empty context, so nothing in it comes from a visitor."""
+    return defaults.server_error(request, template_name=template_name)
