@@ -136,7 +136,8 @@ class CommentForm(CommentSecurityForm, forms.ModelForm):
             ),
             Field("security_token"),
             Field("parent"),
-            StrictButton("Post Comment", type="submit", css_class="btn btn-primary"),
+            # Dark, like the header's Search button: the site's own controls.
+            StrictButton("Post Comment", type="submit", css_class="btn btn-dark"),
         )
         return helper
 
