@@ -112,7 +112,9 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author_name} on {self.article_id}: {self.excerpt}"
+        # Where an admin page names a response (its title, breadcrumb, messages):
+        # Ada Reader on “Procurement chief resigns over…”: The council should…
+        return f"{self.author_name} on “{self.short_headline}”: {self.excerpt}"
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}{self.page_query()}#comment-{self.pk}"
@@ -120,6 +122,11 @@ class Comment(models.Model):
     @property
     def excerpt(self):
         return Truncator(" ".join(self.body.split())).chars(80)
+
+    @property
+    def short_headline(self):
+        """The story's headline, cut to fit a column of the moderation queue."""
+        return Truncator(self.article.headline).chars(40)
 
     @property
     def is_pending(self):

@@ -1,6 +1,7 @@
 """The moderators' desk in the Django admin, and who may use it."""
 
 import pytest
+from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -98,6 +99,21 @@ def test_list_shows_what_moderators_need(mod_client):
         "max links: 3 links",
     ):
         assert text in html
+
+
+def test_list_cuts_a_long_headline_short(mod_client):
+    headline = "Procurement chief resigns over £740m Estuary Gate contract, saying she could not"
+    CommentFactory(status="pending", article=ArticleFactory(headline=headline))
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert "Procurement chief resigns over £740m Es…" in html
+    assert headline not in html
+
+
+def test_list_puts_the_response_and_who_wrote_it_before_the_story(mod_client):
+    CommentFactory(status="pending")
+    changelist = mod_client.get(CHANGELIST).context["cl"]
+    headers = [str(header["text"]) for header in result_headers(changelist)]
+    assert headers[1:] == ["comment", "commenter", "status", "reasons", "posted", "story"]
 
 
 def test_reasons_are_escaped(mod_client):
@@ -258,7 +274,7 @@ def test_admin_index_shows_the_pending_count_linking_to_the_queue(mod_client):
     CommentFactory.create_batch(3, status="pending")
     CommentFactory(status="approved")
     html = mod_client.get(reverse("admin:index")).content.decode()
-    assert "3 pending responses" in html
+    assert "3 responses</strong> awaiting moderation" in html
     assert f'href="{CHANGELIST}?status=pending"' in html
 
 
@@ -266,7 +282,7 @@ def test_admin_index_without_comment_permission_shows_no_count(client, editor):
     CommentFactory(status="pending")
     client.force_login(editor)
     html = client.get(reverse("admin:index")).content.decode()
-    assert "pending response" not in html
+    assert "awaiting moderation" not in html
 
 
 @pytest.mark.parametrize("query", ["?_facets=True", "?status=all&_facets=True", "?status=bogus"])

@@ -49,8 +49,16 @@ def test_excerpt_is_short_and_on_one_line():
     assert len(comment.excerpt) <= 80
 
 
-def test_str_names_the_author(article):
-    assert "Ada" in str(CommentFactory(article=article, author_name="Ada"))
+def test_str_names_the_author_the_story_and_the_start_of_the_response():
+    comment = CommentFactory(
+        article=ArticleFactory(headline="Council approves the new harbour wall budget"),
+        author_name="Ada Reader",
+        body="The council should publish the full minutes.",
+    )
+    assert str(comment) == (
+        "Ada Reader on “Council approves the new harbour wall b…”: "
+        "The council should publish the full minutes."
+    )
 
 
 def test_absolute_url_points_at_the_comment(article):
