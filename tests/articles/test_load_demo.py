@@ -72,6 +72,10 @@ def test_the_lead_story_is_in_news_and_leads(loaded):
     assert list(Article.objects.filter(is_lead=True)) == [lead]
 
 
+def test_demo_stories_show_no_update_notice(loaded):
+    assert not [article.slug for article in Article.objects.all() if article.was_updated]
+
+
 def test_the_lead_story_has_a_long_body(loaded):
     lead = Article.objects.get(slug=LEAD_SLUG)
 
