@@ -25,17 +25,21 @@ import datetime
 import os
 import platform
 import random
-import re
 import statistics
-import sys
 import tempfile
 import time
-from contextlib import closing
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-PERFORMANCE_DOC = REPO / "docs" / "performance.md"
-BENCH_DATABASE_COMMENT = "Throwaway database of Newsroom's bench/server_side.py; safe to drop."
+from bench.common import (
+    PERFORMANCE_DOC,
+    REPO,
+    create_own_database,
+    drop_own_database,
+    is_postgresql,
+    machine_summary,
+    progress,
+    write_block,
+)
 
 SECTION_NAMES = ["News", "Politics", "Business", "Environment", "Health", "Culture", "Sport"]
 # Words for made-up sentences: common enough that search finds many stories.
@@ -62,8 +66,8 @@ def main(argv=None):
     _configure_environment(database_url, work_dir)
     created_database = None
     try:
-        if database_url.startswith(("postgres://", "postgresql://")):
-            created_database = _create_postgresql_database(database_url)
+        if is_postgresql(database_url):
+            created_database = create_own_database(database_url)
         import django
 
         django.setup()
@@ -71,14 +75,14 @@ def main(argv=None):
         table = _markdown_report(results, context, options)
         print("\n" + table)
         if options.write:
-            _write_report(table, context["vendor"])
+            write_block(context["vendor"], table)
             print(f"Recorded in {PERFORMANCE_DOC.relative_to(REPO)}.")
     finally:
         if created_database:
             from django.db import connections
 
             connections.close_all()
-            _drop_postgresql_database(database_url)
+            drop_own_database(database_url)
         for path in sorted(work_dir.rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()
         work_dir.rmdir()
@@ -121,64 +125,6 @@ def _configure_environment(database_url, work_dir):
     )
 
 
-# --- A PostgreSQL database of the bench's own ----------------------------------------
-
-
-def _server_connection(database_url):
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(database_url)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-    )
-    connection.autocommit = True
-    return connection, config["NAME"]
-
-
-def _create_postgresql_database(database_url):
-    from psycopg2 import sql
-
-    connection, name = _server_connection(database_url)
-    # Autocommit and no `with connection:` (that opens a transaction, and
-    # CREATE/DROP DATABASE refuse to run in one).
-    with closing(connection), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [name],
-        )
-        row = cursor.fetchone()
-        if row is not None:
-            if row[0] != BENCH_DATABASE_COMMENT:
-                sys.exit(
-                    f"Database {name!r} already exists and was not created by the bench: "
-                    "it is left alone. Name a database that does not exist."
-                )
-            _progress(f"Dropping {name!r}, left behind by an interrupted bench")
-            cursor.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
-        _progress(f"Creating PostgreSQL database {name!r}")
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        cursor.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                sql.Identifier(name), sql.Literal(BENCH_DATABASE_COMMENT)
-            )
-        )
-    return name
-
-
-def _drop_postgresql_database(database_url):
-    from psycopg2 import sql
-
-    connection, name = _server_connection(database_url)
-    with closing(connection), connection.cursor() as cursor:
-        _progress(f"Dropping PostgreSQL database {name!r}")
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-
-
 # --- Loading ----------------------------------------------------------------------------
 
 
@@ -186,7 +132,7 @@ def _run(options):
     from django.core.management import call_command
     from django.db import connection
 
-    _progress("Migrating")
+    progress("Migrating")
     call_command("migrate", verbosity=0, interactive=False)
     rng = random.Random(options.seed)  # noqa: S311  (made-up data, not security)
     started = time.perf_counter()
@@ -261,9 +207,9 @@ def _load_stories(count, rng):
                 )
             )
             if (n + 1) % 2000 == 0:
-                _progress(f"Made {n + 1:,} of {count:,} stories")
+                progress(f"Made {n + 1:,} of {count:,} stories")
         Article.objects.bulk_create(articles, batch_size=500)
-        _progress(f"Stored {count:,} stories; adding bylines, tags, quotes and sources")
+        progress(f"Stored {count:,} stories; adding bylines, tags, quotes and sources")
         articles = list(Article.objects.order_by("pk").only("pk"))
         bylines, tag_links, quotes, sources = [], [], [], []
         Tagging = Article.tags.through
@@ -301,7 +247,7 @@ def _load_stories(count, rng):
         Tagging.objects.bulk_create(tag_links, batch_size=2000)
         Source.objects.bulk_create(sources, batch_size=2000)
         PullQuote.objects.bulk_create(quotes, batch_size=2000)
-    _progress(
+    progress(
         f"Loaded {len(bylines):,} bylines, {len(tag_links):,} tag links, "
         f"{len(sources):,} sources, {len(quotes):,} pull-quotes"
     )
@@ -359,12 +305,12 @@ def _measure(label, url, options):
     from django.test.utils import CaptureQueriesContext
 
     if url is None:
-        _progress(f"{label}: no such page yet, skipped")
+        progress(f"{label}: no such page yet, skipped")
         return {"label": label, "url": "—", "status": "missing"}
     client = Client(raise_request_exception=False)
     result = {"label": label, "url": url}
     for mode in ("cold", "warm"):
-        _progress(f"{label} ({mode}): {options.warmup} warm-up + {options.requests} requests")
+        progress(f"{label} ({mode}): {options.warmup} warm-up + {options.requests} requests")
         for _ in range(options.warmup):
             status = client.get(url).status_code
         if mode == "cold":
@@ -427,23 +373,13 @@ def _context(options, load_seconds):
         "vendor": connection.vendor,
         "database": database,
         "date": datetime.date.today().isoformat(),
-        "machine": f"{_cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
-        f"{platform.release()}",
+        "machine": machine_summary(),
         "python": platform.python_version(),
         "django": django.get_version(),
         "articles": options.articles,
         "requests": options.requests,
         "load_seconds": load_seconds,
     }
-
-
-def _cpu_model():
-    try:
-        cpuinfo = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return platform.processor() or "unknown CPU"
-    match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
-    return match.group(1).strip() if match else platform.machine()
 
 
 def _markdown_report(results, context, options):
@@ -471,23 +407,6 @@ def _markdown_report(results, context, options):
             f"| {cold['p90']:.1f} | {warm['queries']} | {warm['median']:.1f} |"
         )
     return "\n".join(lines)
-
-
-def _write_report(table, vendor):
-    """Replace this database's block in docs/performance.md (between its markers)."""
-    start, end = f"<!-- bench:{vendor}:start -->", f"<!-- bench:{vendor}:end -->"
-    text = PERFORMANCE_DOC.read_text() if PERFORMANCE_DOC.exists() else ""
-    block = f"{start}\n{table}\n{end}"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_DOC.write_text(text)
-
-
-def _progress(message):
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
