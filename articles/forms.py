@@ -47,6 +47,10 @@ class ArticleAdminForm(forms.ModelForm):
             ),
         }
 
+    class Media:
+        # Gives the body's rich-text editor an accessible name: its label.
+        js = ["articles/prose-editor-name.js"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         status = self.fields.get("status")

@@ -184,6 +184,14 @@ def test_an_editor_adds_a_story_with_its_byline_sources_and_quotes(editor_client
     assert article.created_by == editor
 
 
+def test_the_story_form_loads_the_script_naming_the_body_editor_by_its_label(editor_client):
+    # The naming itself happens in the browser (static/articles/prose-editor-name.js):
+    # here, that the page loads it and has the label it names the editor by.
+    html = editor_client.get(ADD_URL).content.decode()
+    assert 'src="/static/articles/prose-editor-name.js"' in html
+    assert 'for="id_body">Body:</label>' in html
+
+
 def test_a_new_story_records_who_created_it(editor_client, editor):
     editor_client.post(ADD_URL, article_form(SectionFactory()))
 
