@@ -19,7 +19,7 @@ from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFit
 
 from . import rendering
-from .images import validate_image_upload
+from .images import MetadataFreeImageField, validate_image_upload
 
 # The editor's toolbar and, from the same list, the allowlist the sanitiser
 # (nh3) applies on every save: a tag the editor cannot make cannot be stored.
@@ -151,7 +151,7 @@ class Author(models.Model):
         max_length=160, blank=True, help_text='Shown with the byline, e.g. "Senior reporter".'
     )
     bio = models.TextField(blank=True, max_length=1000, help_text="A short biography, plain text.")
-    photo = models.ImageField(
+    photo = MetadataFreeImageField(
         upload_to="authors/%Y/",
         blank=True,
         validators=[validate_image_upload],
@@ -265,7 +265,7 @@ class Article(models.Model):
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
 
-    hero_image = models.ImageField(
+    hero_image = MetadataFreeImageField(
         upload_to="heroes/%Y/%m/",
         blank=True,
         validators=[validate_image_upload],

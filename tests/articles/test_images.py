@@ -1,6 +1,6 @@
 """Image uploads in the admin (articles/images.py and Django's ImageField):
 anything that is not a usable image gets a clear form error, never a 500, and
-nothing is saved."""
+nothing is saved; what is saved, and every rendition of it, keeps no metadata."""
 
 import io
 import struct
@@ -9,11 +9,11 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import ExifTags, Image, ImageCms
 
 from articles.models import Article, Author
 from tests.articles.admin_forms import ADD_URL, article_form, png_upload
-from tests.factories import SectionFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,193 @@ def test_an_author_photo_bomb_is_refused(editor_client, settings):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["photo"]
     assert not Author.objects.exists()
+
+
+# --- Metadata: nothing about where, when or with what a picture was taken ----------
+# (articles/images.py: strip_metadata, MetadataFreeImageField)
+
+# Somewhere a source's photo must never reveal: 51°30'N 0°07'W.
+GPS_LATITUDE = (51.0, 30.0, 0.0)
+XMP_WITH_GPS = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="51,30.0N"/>'
+    b"</rdf:RDF></x:xmpmeta>"
+)
+
+
+# What the test pictures carry that must not survive, as bytes in the file.
+SECRETS = [b"PhoneCo", b"SN-1234567", b"51,30", b"51.5N"]
+
+
+def _camera_exif(orientation=1):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneCo"
+    exif[ExifTags.Base.BodySerialNumber] = "SN-1234567"
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: GPS_LATITUDE,
+        ExifTags.GPS.GPSLongitudeRef: "W",
+        ExifTags.GPS.GPSLongitude: (0.0, 7.0, 0.0),
+    }
+    return exif
+
+
+def _photo_with_gps(image_format="JPEG", size=(60, 40), orientation=1, **options):
+    """A phone photo as a source might send it: GPS position, camera serial, XMP."""
+    output = io.BytesIO()
+    extra = {"xmp": XMP_WITH_GPS} if image_format in {"JPEG", "PNG", "WEBP"} else {}
+    Image.new("RGB", size, (120, 80, 40)).save(
+        output, image_format, exif=_camera_exif(orientation), **extra, **options
+    )
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
+    return SimpleUploadedFile(f"scene.{extension}", output.getvalue())
+
+
+def _reveals_anything(stored_file):
+    """Whether a stored image still says where, or with what, it was taken."""
+    stored_file.open("rb")
+    data = stored_file.read()
+    stored_file.close()
+    with Image.open(io.BytesIO(data)) as image:
+        exif = image.getexif()
+        return bool(
+            exif
+            or exif.get_ifd(ExifTags.IFD.GPSInfo)
+            or image.info.get("xmp")
+            or image.info.get("comment")
+            or any(secret in data for secret in SECRETS)
+        )
+
+
+def _stored_hero(editor_client, upload):
+    response = _post_hero(editor_client, upload)
+    assert response.status_code == 302
+    return Article.objects.get()
+
+
+def test_the_test_photo_really_carries_gps():
+    # The premise of the tests below.
+    with Image.open(_photo_with_gps()) as image:
+        assert image.getexif().get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude] == (
+            GPS_LATITUDE
+        )
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_a_stored_hero_image_keeps_no_metadata(editor_client, image_format):
+    article = _stored_hero(editor_client, _photo_with_gps(image_format))
+
+    assert not _reveals_anything(article.hero_image)
+
+
+def test_a_stored_hero_image_keeps_its_format_and_size(editor_client):
+    article = _stored_hero(editor_client, _photo_with_gps(size=(60, 40)))
+
+    with Image.open(article.hero_image.path) as image:
+        assert (image.format, image.size) == ("JPEG", (60, 40))
+
+
+@pytest.mark.parametrize("rendition", ["hero_480", "hero_800", "hero_1200"])
+def test_every_rendition_keeps_no_metadata(editor_client, rendition):
+    article = _stored_hero(editor_client, _photo_with_gps(size=(1300, 700)))
+
+    spec = getattr(article, rendition)
+    spec.generate()
+
+    assert not _reveals_anything(spec)
+
+
+def test_a_rendition_of_an_older_file_with_gps_keeps_none(settings):
+    # A picture stored before stripping existed (or copied in by hand):
+    # pilkit re-encodes renditions without metadata all the same.
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("heroes/old.jpg", _photo_with_gps(size=(900, 500)))
+    article = ArticleFactory(hero_image=name, hero_alt="A scene")
+
+    article.hero_480.generate()
+
+    assert not _reveals_anything(article.hero_480)
+
+
+def test_the_picture_is_turned_upright_before_its_orientation_tag_goes(editor_client):
+    # Orientation 6: the camera was held on its side; viewers rotate 90°.
+    article = _stored_hero(editor_client, _photo_with_gps(size=(60, 40), orientation=6))
+
+    with Image.open(article.hero_image.path) as image:
+        assert image.size == (40, 60)
+        assert not image.getexif()
+
+
+def test_the_colour_profile_is_kept(editor_client):
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+    article = _stored_hero(editor_client, _photo_with_gps(icc_profile=profile))
+
+    with Image.open(article.hero_image.path) as image:
+        assert image.info["icc_profile"] == profile
+
+
+def test_a_gif_comment_is_dropped(editor_client):
+    output = io.BytesIO()
+    Image.new("P", (30, 30)).save(output, "GIF", comment=b"taken at 51.5N 0.12W")
+
+    article = _stored_hero(editor_client, SimpleUploadedFile("map.gif", output.getvalue()))
+
+    assert not _reveals_anything(article.hero_image)
+
+
+def test_an_animation_keeps_its_frames(editor_client):
+    frames = [Image.new("RGB", (30, 30), (60 * n, 0, 0)) for n in range(3)]
+    output = io.BytesIO()
+    frames[0].save(output, "WEBP", save_all=True, append_images=frames[1:], exif=_camera_exif())
+
+    article = _stored_hero(editor_client, SimpleUploadedFile("loop.webp", output.getvalue()))
+
+    with Image.open(article.hero_image.path) as image:
+        assert image.n_frames == 3
+    assert not _reveals_anything(article.hero_image)
+
+
+def test_an_author_photo_keeps_no_metadata(editor_client):
+    data = {"name": "Ann Lee", "slug": "ann-lee", "role": "", "bio": "", "photo": _photo_with_gps()}
+
+    editor_client.post(reverse("admin:articles_author_add"), data)
+
+    author = Author.objects.get()
+    assert not _reveals_anything(author.photo)
+    author.photo_thumbnail.generate()
+    assert not _reveals_anything(author.photo_thumbnail)
+
+
+def test_a_story_saved_outside_the_admin_is_stripped_too():
+    article = ArticleFactory(hero_image=_photo_with_gps(), hero_alt="A scene")
+
+    assert not _reveals_anything(article.hero_image)
+
+
+def test_a_truncated_image_is_refused(editor_client, settings):
+    # Its header and first scans are fine (Django's own check passes it); the
+    # end of the picture is missing.
+    output = io.BytesIO()
+    Image.effect_noise((300, 200), 60).convert("RGB").save(output, "JPEG")
+    upload = SimpleUploadedFile("cut.jpg", output.getvalue()[:-200])
+
+    response = _post_hero(editor_client, upload)
+
+    assert "damaged or incomplete" in _hero_errors(response)
+    assert _nothing_saved(settings)
+
+
+def test_an_animation_too_large_in_all_is_refused(editor_client, settings):
+    settings.MAX_IMAGE_PIXELS = 2_000
+    frames = [Image.new("RGB", (30, 30), (60 * n, 0, 0)) for n in range(3)]
+    output = io.BytesIO()
+    frames[0].save(output, "GIF", save_all=True, append_images=frames[1:])
+
+    response = _post_hero(editor_client, SimpleUploadedFile("loop.gif", output.getvalue()))
+
+    assert "3 frames of 30×30 pixels" in _hero_errors(response)
+    assert _nothing_saved(settings)
