@@ -6,6 +6,8 @@ the request came in on); Django's syndication framework leaves absolute URLs
 as they are.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -17,6 +19,15 @@ from .models import Article, Section
 from .views import listed
 
 FEED_LENGTH = 30
+
+# XML 1.0 forbids most control characters, and Django's feed writer fails on
+# them. A headline pasted from a word processor can carry one (a vertical tab,
+# a form feed): the feed drops it rather than fail for every reader.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text):
+    return _NOT_IN_XML.sub("", text) if text else text
 
 
 class LatestArticlesFeed(Feed):
@@ -41,11 +52,11 @@ class LatestArticlesFeed(Feed):
         return listed(self.stories(obj)).prefetch_related("tags").latest_first()[:FEED_LENGTH]
 
     def item_title(self, article):
-        return article.headline
+        return xml_text(article.headline)
 
     def item_description(self, article):
         # Readers take a description as HTML; the standfirst is plain text.
-        return escape(article.standfirst)
+        return escape(xml_text(article.standfirst))
 
     def item_link(self, article):
         return article.absolute_url()
@@ -57,11 +68,11 @@ class LatestArticlesFeed(Feed):
         return article.last_modified
 
     def item_author_name(self, article):
-        names = [author.name for author in article.ordered_authors()]
+        names = [xml_text(author.name) for author in article.ordered_authors()]
         return get_text_list(names, "and") or None
 
     def item_categories(self, article):
-        return [article.section.name, *(tag.name for tag in article.tags.all())]
+        return [xml_text(article.section.name), *(xml_text(tag.name) for tag in article.tags.all())]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -81,10 +92,10 @@ class SectionFeed(LatestArticlesFeed):
         return Section.objects.get(slug=section)
 
     def title(self, section):
-        return f"{section.name} — {settings.SITE_NAME}"
+        return xml_text(f"{section.name} — {settings.SITE_NAME}")
 
     def description(self, section):
-        return section.description or f"The latest {section.name} stories."
+        return xml_text(section.description or f"The latest {section.name} stories.")
 
     def link(self, section):
         return settings.SITE_URL + section.get_absolute_url()

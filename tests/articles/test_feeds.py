@@ -134,3 +134,23 @@ def test_feed_query_count_does_not_grow_with_items(client, django_assert_max_num
     # Stories with their sections, bylines, tags.
     with django_assert_max_num_queries(3):
         client.get("/feed/")
+
+
+# --- Text XML cannot carry ------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/politics/feed/"])
+def test_a_control_character_pasted_into_a_story_does_not_break_the_feed(client, url):
+    section = SectionFactory(slug="politics", name="Poli\x0btics", description="Votes\x0c.")
+    ArticleFactory(
+        section=section,
+        headline="Council\x0c votes",
+        standfirst="A\x0b vote.",
+        authors=[AuthorFactory(name="Ann\x08 Lee")],
+        tags=[TagFactory(name="Bud\x1fget")],
+    )
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Council votes" in parse_xml(response).itertext()
