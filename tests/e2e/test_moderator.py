@@ -36,7 +36,9 @@ def test_moderator_approves_a_response_and_readers_then_see_it(new_context, quie
     log_in(moderator, "moderator")
     waiting = pending_count()
     assert waiting >= 1
-    expect(moderator.get_by_text(re.compile(rf"\b{waiting} pending")).first).to_be_visible()
+    expect(
+        moderator.get_by_text(re.compile(rf"\b{waiting} responses? awaiting moderation")).first
+    ).to_be_visible()
     moderator.get_by_role("link", name="Comments", exact=True).first.click()
     row = moderator.get_by_role("row").filter(has_text=READER["name"])
     expect(row).to_contain_text(READER["email"])  # moderators see it; nobody else
