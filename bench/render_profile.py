@@ -1,0 +1,286 @@
+"""What a cold render of a page spends its time on (issue 5 §3: measure
+before optimising).
+
+Renders the page through Django's test client, in this process, with the
+page and fragment caches off, and reports:
+
+- the request's wall time, and the database time of its SQL queries (an
+  execute wrapper, as bench/server_side.py does);
+- each template's time, inclusive of the templates it includes and excluding
+  the SQL queries run while it renders (Template.render timed for the bench
+  only, by wrapping it);
+- the functions with the most own time, from a statistical profile
+  (pyinstrument) of the same renders.
+
+Call `profile_page(url, renders=...)` once Django is set up.
+"""
+
+import os
+import statistics
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+WARMUP_RENDERS = 3
+# pyinstrument samples the stack this often: short enough for a render of a
+# few milliseconds to be seen in detail.
+PROFILER_INTERVAL_SECONDS = 0.0002
+
+
+@dataclass
+class TemplateTime:
+    renders: int = 0
+    inclusive: float = 0.0  # seconds, SQL excluded
+    own: float = 0.0  # seconds, SQL and included templates excluded
+
+
+@dataclass
+class RenderProfile:
+    url: str
+    renders: int
+    request_ms: float  # median wall time of one request
+    mean_request_ms: float
+    queries: int  # over all the renders
+    sql_ms: float  # mean database time per request
+    templates: dict = field(default_factory=dict)  # name -> TemplateTime, totals
+    top_level_template_ms: float = 0.0  # mean per request, SQL excluded
+    # From the statistical profile: [(function, where, seconds)], most first.
+    own_time_functions: list = field(default_factory=list)
+    # Filters, tags' helpers and model properties the templates call, with
+    # everything they call in turn (the "date" filter, urlize...).
+    called_from_templates: list = field(default_factory=list)
+    profiled_seconds: float = 0.0
+
+    @property
+    def queries_per_render(self):
+        return self.queries / self.renders
+
+    def per_render_ms(self, seconds):
+        return seconds * 1000 / self.renders
+
+
+def profile_page(url, *, renders, host):
+    """Profile `renders` cold renders of `url` (after a few warm-up renders),
+    asked for with the Host header `host` (one of ALLOWED_HOSTS)."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=True, HTTP_HOST=host)
+    for _ in range(WARMUP_RENDERS):
+        _get(client, url)
+    sql = _SqlTimer()
+    templates = _TemplateTimer(sql)
+    wall_times = []
+    with _timing(sql, templates):
+        for _ in range(renders):
+            started = time.perf_counter()
+            _get(client, url)
+            wall_times.append(time.perf_counter() - started)
+    profile = RenderProfile(
+        url=url,
+        renders=renders,
+        request_ms=statistics.median(wall_times) * 1000,
+        mean_request_ms=statistics.mean(wall_times) * 1000,
+        queries=sql.queries,
+        sql_ms=sql.seconds * 1000 / renders,
+        templates=dict(templates.totals),
+        top_level_template_ms=templates.top_level_seconds * 1000 / renders,
+    )
+    _add_statistical_profile(profile, client)
+    return profile
+
+
+def _get(client, url):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code} while profiling")
+    return response
+
+
+@contextmanager
+def _timing(sql, templates):
+    from django.db import connection
+    from django.template.base import Template
+
+    original_render = Template.render
+    Template.render = templates.wrap(original_render)
+    try:
+        with connection.execute_wrapper(sql):
+            yield
+    finally:
+        Template.render = original_render
+
+
+class _SqlTimer:
+    """Database time and number of the queries run through it."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.queries = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+
+class _TemplateTimer:
+    """Each template's render time, SQL excluded: inclusive of the templates
+    rendered inside it (includes, inclusion tags, form widgets), and own."""
+
+    def __init__(self, sql):
+        self.sql = sql
+        self.totals = defaultdict(TemplateTime)
+        self.top_level_seconds = 0.0
+        self._children_seconds = []  # per open template: its children's inclusive time
+
+    def wrap(self, original_render):
+        timer = self
+
+        def render(template, context):
+            name = getattr(template.origin, "template_name", None) or template.name or "?"
+            started, sql_before = time.perf_counter(), timer.sql.seconds
+            timer._children_seconds.append(0.0)
+            try:
+                return original_render(template, context)
+            finally:
+                inclusive = time.perf_counter() - started - (timer.sql.seconds - sql_before)
+                children = timer._children_seconds.pop()
+                totals = timer.totals[name]
+                totals.renders += 1
+                totals.inclusive += inclusive
+                totals.own += inclusive - children
+                if timer._children_seconds:
+                    timer._children_seconds[-1] += inclusive
+                else:
+                    timer.top_level_seconds += inclusive
+
+        return render
+
+
+def _add_statistical_profile(profile, client):
+    """Profile the same number of renders with pyinstrument: which functions
+    have the most own time, and what the templates' calls out of the
+    template engine cost, inclusive."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=PROFILER_INTERVAL_SECONDS)
+    profiler.start()
+    for _ in range(profile.renders):
+        _get(client, profile.url)
+    session = profiler.stop()
+    own, from_templates = defaultdict(float), defaultdict(float)
+    root = session.root_frame()
+    stack = [root] if root is not None else []
+    while stack:
+        frame = stack.pop()
+        stack.extend(frame.children)
+        if frame.is_synthetic:
+            continue
+        key = (frame.function, f"{frame.file_path_short}:{frame.line_no}")
+        own[key] += frame.total_self_time
+        if _called_by_template_engine(frame):
+            from_templates[key] += frame.time
+    profile.profiled_seconds = session.duration
+    profile.own_time_functions = _ranked(own)
+    profile.called_from_templates = _ranked(from_templates)
+
+
+def _called_by_template_engine(frame):
+    """A filter (called by FilterExpression.resolve) or an attribute, method
+    or property a template variable looks up (Variable._resolve_lookup),
+    itself outside the template engine."""
+    parent = frame.parent
+    return (
+        parent is not None
+        and (parent.file_path or "").endswith(_TEMPLATE_ENGINE)
+        and parent.function in ("resolve", "_resolve_lookup")
+        and not (frame.file_path or "").startswith(_template_package())
+    )
+
+
+_TEMPLATE_ENGINE = os.path.join("django", "template", "base.py")
+
+
+def _template_package():
+    import django.template
+
+    return os.path.dirname(django.template.__file__)
+
+
+def _ranked(seconds_by_key):
+    ranked = sorted(seconds_by_key.items(), key=lambda item: item[1], reverse=True)
+    return [(function, where, seconds) for (function, where), seconds in ranked]
+
+
+# --- The report ------------------------------------------------------------------------------
+
+TOP_TEMPLATES = 12
+TOP_FUNCTIONS = 12
+
+
+def to_markdown(profile):
+    """The profile as docs/performance.md shows it."""
+    request = profile.mean_request_ms
+    templates = profile.top_level_template_ms
+    rest = request - templates - profile.sql_ms
+
+    def share(ms):
+        return f"{ms / request:.0%}"
+
+    lines = [
+        f"{profile.renders} cold renders of `{profile.url}` through Django's test client, "
+        f"after {WARMUP_RENDERS} warm-up renders, in the bench's database (DEBUG off, page "
+        f"and fragment caches off): median {profile.request_ms:.1f} ms a request, mean "
+        f"{request:.1f} ms, {profile.queries_per_render:g} SQL queries.",
+        "",
+        "| Part of one render | ms | Share |",
+        "|---|--:|--:|",
+        f"| Templates (SQL they trigger excluded) | {templates:.1f} | {share(templates)} |",
+        f"| SQL queries (database time) | {profile.sql_ms:.1f} | {share(profile.sql_ms)} |",
+        f"| The rest: middleware, URL routing, the view, the test client | {rest:.1f} "
+        f"| {share(rest)} |",
+        "",
+        "Templates by time, inclusive of the templates each includes (so nested rows "
+        "overlap), SQL excluded; own time excludes the included templates:",
+        "",
+        "| Template | Renders per request | Inclusive ms | Share | Own ms |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    ranked = sorted(profile.templates.items(), key=lambda item: item[1].inclusive, reverse=True)
+    for name, timing in ranked[:TOP_TEMPLATES]:
+        inclusive = profile.per_render_ms(timing.inclusive)
+        lines.append(
+            f"| `{name}` | {timing.renders / profile.renders:g} | {inclusive:.2f} "
+            f"| {share(inclusive)} | {profile.per_render_ms(timing.own):.2f} |"
+        )
+    lines += [
+        "",
+        f"Functions with the most own time (pyinstrument, a sample every "
+        f"{PROFILER_INTERVAL_SECONDS * 1000:g} ms over the same number of renders, "
+        f"{profile.profiled_seconds:.2f} s in all):",
+        "",
+        "| Function | Where | Share of the profiled time |",
+        "|---|---|--:|",
+    ]
+    lines += _function_rows(profile, profile.own_time_functions)
+    lines += [
+        "",
+        "What the templates call out of the template engine (filters, model properties "
+        "and methods), inclusive of everything those call, from the same profile:",
+        "",
+        "| Function | Where | Share of the profiled time |",
+        "|---|---|--:|",
+    ]
+    lines += _function_rows(profile, profile.called_from_templates)
+    return "\n".join(lines)
+
+
+def _function_rows(profile, functions):
+    return [
+        f"| `{function}` | `{where}` | {seconds / profile.profiled_seconds:.1%} |"
+        for function, where, seconds in functions[:TOP_FUNCTIONS]
+    ]
