@@ -6,7 +6,8 @@
 #   make test           set up (with dev tools) and run the whole test suite
 #   make screenshots    browser screenshots of the demo site into docs/screenshots/
 #   make lint           ruff
-#   make bench          server-side timings over 10,000 stories
+#   make bench          server-side timings over 10,000 stories, then the article
+#                       page over HTTP (wrk, gunicorn, nginx); SMOKE=1: a quick pass
 #   make audit          known vulnerabilities in the pinned requirements (pip-audit)
 #   make serve          production settings on loopback: gunicorn + task worker
 
@@ -73,8 +74,14 @@ screenshots: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
+# `make bench`: both benches, one after the other (docs/performance.md).
+# BENCH_ARGS go to the server-side one, HTTP_BENCH_ARGS to the HTTP one;
+# WRITE=1 records both in docs/performance.md; SMOKE=1 runs every step of both
+# with tiny loads, for CI (well under a minute, nothing recorded).
 bench: $(VENV)/.dev-installed
-	$(PY) -m bench.server_side $(BENCH_ARGS)
+	$(if $(and $(SMOKE),$(WRITE)),$(error SMOKE=1 measures too briefly to record: leave out WRITE=1))
+	$(PY) -m bench.server_side $(if $(SMOKE),--articles 200 --requests 3 --warmup 1) $(if $(WRITE),--write) $(BENCH_ARGS)
+	$(PY) -m bench.http_load $(if $(SMOKE),--smoke) $(if $(WRITE),--write) $(HTTP_BENCH_ARGS)
 
 # Known vulnerabilities in what production runs (requirements.txt, every
 # package pinned, so no resolving). Asks PyPI's vulnerability data over the
