@@ -62,7 +62,7 @@ from bench.common import (
     progress,
     write_block,
 )
-from bench.servers import Gunicorn, Nginx, Redis
+from bench.servers import Gunicorn, Nginx, Redis, refuse_busy_port
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench_http"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -104,6 +104,9 @@ def main(argv=None):
             rows, profile, context = run.measure()
     except _CheckFailed as failure:
         sys.exit(f"[bench] CHECK FAILED: {failure}")
+    except KeyboardInterrupt:
+        progress("Interrupted: what the bench started is stopped, what it made removed.")
+        sys.exit(130)
     report = _markdown_report(rows, context)
     profile_report = render_profile.to_markdown(profile)
     print("\n" + report + "\n\n" + profile_report)
@@ -195,6 +198,10 @@ class _Run:
     def measure(self):
         options = self.options
         progress(f"Machine: {machine_summary(with_memory=True)}; load average {_loads()}")
+        # Before anything is created: a busy port most likely means another
+        # bench is running, whose database this one must not replace.
+        for offset, name in enumerate(["gunicorn", "gunicorn (caches off)", "nginx"]):
+            refuse_busy_port(options.port + offset, name)
         self.redis_url = self._shared_cache()
         self._database()
         story = self._load_content()
@@ -450,7 +457,7 @@ class _Run:
     def _wrk(self, key, label, server, path, *, headers=(), note=""):
         load = self.options.load
         progress(
-            f"{label}: wrk {load.threads} threads, {load.connections} connections, "
+            f"{label}: wrk {_threads(load)}, {load.connections} connections, "
             f"{load.warmup_seconds} s warm-up + {load.seconds} s on {server.base_url}{path}"
         )
         result = wrk.run(self.paths["wrk"], server.base_url + path, load, headers=headers)
@@ -586,6 +593,10 @@ def _delete_keys(redis_url, prefix):
     progress(f"Deleted {deleted} Redis keys under {prefix}:")
 
 
+def _threads(load):
+    return f"{load.threads} thread{'s' if load.threads != 1 else ''}"
+
+
 def _loads():
     return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
@@ -653,7 +664,6 @@ def _markdown_report(rows, context):
 
 def _conditions(context):
     load = context["load"]
-    threads = f"{load.threads} thread{'s' if load.threads != 1 else ''}"
     recycling = (
         f"gunicorn's worker recycling at {context['max_requests']:,} requests "
         f"({context['recycled_workers']} workers recycled)"
@@ -662,7 +672,7 @@ def _conditions(context):
     )
     return (
         f"{context['machine']}; {context['versions']}. "
-        f"wrk: {threads}, {load.connections} connections, {load.seconds} s per address "
+        f"wrk: {_threads(load)}, {load.connections} connections, {load.seconds} s per address "
         f"after {load.warmup_seconds} s of warm-up, on 127.0.0.1. The page: "
         f"{context['page_kb']:.1f} KB of HTML, {context['body_characters']:,} characters of "
         f"body, {context['pull_quotes']} pull-quotes, {context['responses']} approved responses "

@@ -40,7 +40,7 @@ class Service:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *, ready_path="/", timeout=60):
-        _refuse_busy_port(self.port, self.name)
+        refuse_busy_port(self.port, self.name)
         progress(f"Starting {self.name} on 127.0.0.1:{self.port}")
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
@@ -154,7 +154,7 @@ def _tail(path, characters):
     return text if characters is None else text[-characters:]
 
 
-def _refuse_busy_port(port, name):
+def refuse_busy_port(port, name):
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise RuntimeError(
