@@ -23,6 +23,7 @@ One run, on 127.0.0.1 only, with progress on stderr:
 
     python -m bench.http_load              # measure and print the tables
     python -m bench.http_load --write      # and record them in docs/performance.md
+    python -m bench.http_load --write --baseline   # as the "before caching" figures
     python -m bench.http_load --smoke      # every step with tiny loads (CI)
     python -m bench.http_load --help       # durations, connections, ports
 
@@ -111,8 +112,9 @@ def main(argv=None):
     profile_report = render_profile.to_markdown(profile)
     print("\n" + report + "\n\n" + profile_report)
     if options.write:
-        write_block("http", report)
-        write_block("http-profile", profile_report)
+        suffix = "-baseline" if options.baseline else ""
+        write_block(f"http{suffix}", report)
+        write_block(f"http-profile{suffix}", profile_report)
         print(f"\nRecorded in {PERFORMANCE_DOC.relative_to(REPO)}.")
 
 
@@ -124,6 +126,12 @@ def _parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="tiny loads: every step, quickly")
     parser.add_argument("--write", action="store_true", help="record in docs/performance.md")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="with --write: record as the baseline (the figures from before issue 5's "
+        "caching) instead of as the latest run",
+    )
     parser.add_argument("--seconds", type=int, help="measured seconds per address (10)")
     parser.add_argument("--warmup", type=int, help="unmeasured seconds first (2)")
     parser.add_argument("--connections", type=int, help="wrk's open connections (32)")

@@ -180,13 +180,26 @@ def _add_statistical_profile(profile, client):
         stack.extend(frame.children)
         if frame.is_synthetic:
             continue
-        key = (frame.function, f"{frame.file_path_short}:{frame.line_no}")
-        own[key] += frame.total_self_time
+        own[_name(frame)] += frame.total_self_time
         if _called_by_template_engine(frame):
-            from_templates[key] += frame.time
+            from_templates[_name(_unwrapped(frame))] += frame.time
     profile.profiled_seconds = session.duration
     profile.own_time_functions = _ranked(own)
     profile.called_from_templates = _ranked(from_templates)
+
+
+def _name(frame):
+    return frame.function, f"{frame.file_path_short}:{frame.line_no}"
+
+
+# The template engine itself: what it calls out of these files is what the
+# templates asked for (a filter such as `date`, a model property).
+_TEMPLATE_ENGINE_FILES = tuple(
+    os.path.join("django", "template", name) for name in ("base.py", "context.py")
+)
+# Decorators' wrappers (keep_lazy, stringfilter): the function they wrap is
+# the one to name.
+_WRAPPERS = {"wrapper", "_dec", "_wrapper_"}
 
 
 def _called_by_template_engine(frame):
@@ -196,19 +209,21 @@ def _called_by_template_engine(frame):
     parent = frame.parent
     return (
         parent is not None
-        and (parent.file_path or "").endswith(_TEMPLATE_ENGINE)
+        and (parent.file_path or "").endswith(_TEMPLATE_ENGINE_FILES)
         and parent.function in ("resolve", "_resolve_lookup")
-        and not (frame.file_path or "").startswith(_template_package())
+        and not (frame.file_path or "<").startswith("<")  # built-ins: getattr, hasattr...
+        and not frame.file_path.endswith(_TEMPLATE_ENGINE_FILES)
     )
 
 
-_TEMPLATE_ENGINE = os.path.join("django", "template", "base.py")
-
-
-def _template_package():
-    import django.template
-
-    return os.path.dirname(django.template.__file__)
+def _unwrapped(frame):
+    """The function a decorator's wrapper frame calls (its costliest child)."""
+    while frame.function in _WRAPPERS:
+        children = [child for child in frame.children if not child.is_synthetic]
+        if not children:
+            break
+        frame = max(children, key=lambda child: child.time)
+    return frame
 
 
 def _ranked(seconds_by_key):
