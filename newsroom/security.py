@@ -25,7 +25,7 @@ from js_asset import Media
 # its core stylesheet (`white-space: pre-wrap` and the like, which ProseMirror
 # needs) as a <style> element with no way to pass it a nonce: allowed by the
 # hash of exactly that text. Upgrading django-prose-editor may change it; the
-# browser test tests/e2e/test_xss_browser.py then reports the violation (and
+# browser test tests/e2e/test_csp_browser.py then reports the violation (and
 # Chromium's console prints the new hash).
 PROSE_EDITOR_CORE_CSS_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 

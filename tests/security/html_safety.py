@@ -81,7 +81,7 @@ _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def local_name(name):
-    """"{namespace}name" (html5lib's spelling for SVG, MathML, xlink) -> "name"."""
+    """ "{namespace}name" (html5lib's spelling for SVG, MathML, xlink) -> "name"."""
     return name.rsplit("}", 1)[-1].lower()
 
 
