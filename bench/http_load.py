@@ -88,6 +88,7 @@ class Row:
     path: str
     result: wrk.WrkResult
     load_average: float
+    cpu_ms: float  # server CPU time per request (the servers measured, and behind)
     note: str = ""
 
 
@@ -272,6 +273,7 @@ class _Run:
                         front,
                         url,
                         note=_cache_headers(fronted, front=True),
+                        behind=[app],
                     )
                 )
 
@@ -462,17 +464,26 @@ class _Run:
             raise _CheckFailed(f"{url}: {problem}")
         return page
 
-    def _wrk(self, key, label, server, path, *, headers=(), note=""):
+    def _wrk(self, key, label, server, path, *, headers=(), note="", behind=()):
+        """Measure server's `path` with wrk. The CPU time that `server` and the
+        servers `behind` it spend per request is measured too: unlike
+        requests/s, it hardly changes with the load the rest of the machine is
+        under."""
         load = self.options.load
         progress(
             f"{label}: wrk {_threads(load)}, {load.connections} connections, "
             f"{load.warmup_seconds} s warm-up + {load.seconds} s on {server.base_url}{path}"
         )
-        result = wrk.run(self.paths["wrk"], server.base_url + path, load, headers=headers)
-        row = Row(key, label, path, result, load_average(), note)
+        cpu = _CpuTime([server, *behind])
+        result = wrk.run(
+            self.paths["wrk"], server.base_url + path, load, headers=headers, measuring=cpu
+        )
+        cpu_ms = cpu.seconds * 1000 / result.requests if result.requests else 0.0
+        row = Row(key, label, path, result, load_average(), cpu_ms, note)
         progress(
             f"  {result.requests_per_second:,.0f} requests/s, p50 {result.p50_ms:.1f} ms, "
-            f"p99 {result.p99_ms:.1f} ms{'' if result.clean else ' — ERRORS'}"
+            f"p99 {result.p99_ms:.1f} ms, {cpu_ms:.2f} ms of server CPU a request"
+            f"{'' if result.clean else ' — ERRORS'}"
         )
         return row
 
@@ -505,6 +516,23 @@ class _Run:
             "page_kb": len(self.static_copy) / 1024,
             "cold_switches": " ".join(f"{k}={v}" for k, v in self.options.cold_switches.items()),
         }
+
+
+class _CpuTime:
+    """`with _CpuTime(servers) as cpu:` then cpu.seconds: their CPU time in between."""
+
+    def __init__(self, servers):
+        self.servers, self.seconds = servers, 0.0
+
+    def _total(self):
+        return sum(server.cpu_seconds() for server in self.servers)
+
+    def __enter__(self):
+        self._started = self._total()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.seconds = self._total() - self._started
 
 
 class _Running:
@@ -629,8 +657,8 @@ def _markdown_report(rows, context):
         _conditions(context),
         "",
         "| Measured | Requests/s | p50 (ms) | p99 (ms) | Vs floor | Target: now | Result "
-        "| Load | Notes |",
-        "|---|--:|--:|--:|--:|---|---|--:|---|",
+        "| Server CPU a request (ms) | Load | Notes |",
+        "|---|--:|--:|--:|--:|---|---|--:|--:|---|",
     ]
     order = ["floor", "floor-again", "static", "nginx-static"]
     order += ["cold", "session", "anonymous", "nginx"]
@@ -649,7 +677,7 @@ def _markdown_report(rows, context):
         lines.append(
             f"| {row.label} | {result.requests_per_second:,.0f} | {result.p50_ms:.1f} "
             f"| {result.p99_ms:.1f} | {_ratio(result.requests_per_second / floor)} "
-            f"| {target} | {verdict} | {row.load_average:.1f} | {row.note} |"
+            f"| {target} | {verdict} | {row.cpu_ms:.2f} | {row.load_average:.1f} | {row.note} |"
         )
     return "\n".join(lines)
 
@@ -678,7 +706,9 @@ def _conditions(context):
         f"and the form. `make serve`'s settings: 2 sync workers, {recycling}. Cold = "
         f"`{context['cold_switches']}`. The floor is the mean of its two runs (first and "
         f"last). 1-minute load average {context['load_average']} while measuring (the Load "
-        "column: at the end of each row's measurement; 2.0 means both cores busy)."
+        "column: at the end of each row's measurement; 2.0 means both cores busy). Server "
+        "CPU a request: the CPU time of the servers measured (gunicorn, nginx, or both), "
+        "divided by the requests served; it changes far less with the load than requests/s."
     )
 
 

@@ -87,6 +87,20 @@ class Service:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def cpu_seconds(self):
+        """CPU time (user and system) used so far by the process and every
+        process under it (gunicorn's or nginx's workers)."""
+        if self.process is None:
+            return 0.0
+        ticks = 0
+        for pid in _process_tree(self.process.pid):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone since it was listed
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, characters=3000):
         """The end of the process's output (all of it with characters=None)."""
         return _tail(Path(self.log_path), characters)
@@ -144,6 +158,25 @@ class Nginx(Service):
 
     def log_tail(self, characters=3000):
         return super().log_tail(characters) + _tail(Path(self.cwd) / "error.log", characters)
+
+
+def _process_tree(root_pid):
+    """root_pid and the ids of all the processes under it (from /proc)."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    tree, pending = [], [root_pid]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(children.get(pid, []))
+    return tree
 
 
 def _tail(path, characters):

@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 # wrk writes latencies as 812.00us, 4.56ms or 1.02s.
@@ -34,11 +35,16 @@ class WrkResult:
         return self.bad_responses == 0 and self.socket_errors == 0
 
 
-def run(wrk, url, load, *, headers=()):
-    """Warm up (result discarded), then measure `url`; returns a WrkResult."""
+def run(wrk, url, load, *, headers=(), measuring=None):
+    """Warm up (result discarded), then measure `url`; returns a WrkResult.
+
+    `measuring`, a context manager, is entered for the measured part only.
+    """
     if load.warmup_seconds:
         _wrk(wrk, url, load, load.warmup_seconds, headers)
-    return parse(_wrk(wrk, url, load, load.seconds, headers))
+    with measuring or nullcontext():
+        output = _wrk(wrk, url, load, load.seconds, headers)
+    return parse(output)
 
 
 def _wrk(wrk, url, load, seconds, headers):
