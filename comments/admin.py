@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from . import moderation
 from .models import Comment
+from .privacy_admin import CommenterDataActions
 
 LINE_BREAK = mark_safe("<br>")
 
@@ -47,7 +48,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(CommenterDataActions, admin.ModelAdmin):
     # What a moderator decides on comes first (the response, who wrote it, why
     # it was held), so it fits beside the filters at 1280 px; the story's
     # headline is cut short, last.
@@ -56,7 +57,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = [StatusFilter, "created_at", "article__section"]
     search_fields = ["author_name", "author_email", "body", "ip_address"]
     date_hierarchy = "created_at"
-    actions = ["approve", "reject", "spam"]
+    # The privacy actions come from CommenterDataActions (comments/privacy_admin.py).
+    actions = ["approve", "reject", "spam", "export_commenter_data", "erase_commenter_data"]
     list_per_page = 50
     # What moderators may not change: where the response was posted, and the record.
     RECORD = ["created_at", "reasons", "moderated_at", "moderated_by", "ip_address", "user_agent"]
