@@ -47,8 +47,8 @@ class RenderProfile:
     top_level_template_ms: float = 0.0  # mean per request, SQL excluded
     # From the statistical profile: [(function, where, seconds)], most first.
     own_time_functions: list = field(default_factory=list)
-    # Filters, tags' helpers and model properties the templates call, with
-    # everything they call in turn (the "date" filter, urlize...).
+    # What the templates call outside the template engine (filters, tags,
+    # model properties), inclusive: the "date" filter, urlize, the form...
     called_from_templates: list = field(default_factory=list)
     profiled_seconds: float = 0.0
 
@@ -193,9 +193,18 @@ def _name(frame):
 
 
 # The template engine itself: what it calls out of these files is what the
-# templates asked for (a filter such as `date`, a model property).
+# templates asked for (a filter such as `date`, a tag's function, a model
+# property, escaping a value).
 _TEMPLATE_ENGINE_FILES = tuple(
-    os.path.join("django", "template", name) for name in ("base.py", "context.py")
+    os.path.join("django", "template", name)
+    for name in (
+        "base.py",
+        "context.py",
+        "library.py",
+        "loader_tags.py",
+        "defaulttags.py",
+        "smartif.py",
+    )
 )
 # Decorators' wrappers (keep_lazy, stringfilter): the function they wrap is
 # the one to name.
@@ -203,14 +212,13 @@ _WRAPPERS = {"wrapper", "_dec", "_wrapper_"}
 
 
 def _called_by_template_engine(frame):
-    """A filter (called by FilterExpression.resolve) or an attribute, method
-    or property a template variable looks up (Variable._resolve_lookup),
-    itself outside the template engine."""
+    """A function outside the template engine called by it: a filter, a
+    tag's function or node, an attribute, method or property a template
+    variable looks up, the escaping of a value."""
     parent = frame.parent
     return (
         parent is not None
         and (parent.file_path or "").endswith(_TEMPLATE_ENGINE_FILES)
-        and parent.function in ("resolve", "_resolve_lookup")
         and not (frame.file_path or "<").startswith("<")  # built-ins: getattr, hasattr...
         and not frame.file_path.endswith(_TEMPLATE_ENGINE_FILES)
     )
@@ -284,8 +292,10 @@ def to_markdown(profile):
     lines += _function_rows(profile, profile.own_time_functions)
     lines += [
         "",
-        "What the templates call out of the template engine (filters, model properties "
-        "and methods), inclusive of everything those call, from the same profile:",
+        "What the templates call outside the template engine (filters, tags' functions, "
+        "model properties and methods, escaping), inclusive of everything those call "
+        "(so a row may contain others: a tag's templates call filters too), from the same "
+        "profile:",
         "",
         "| Function | Where | Share of the profiled time |",
         "|---|---|--:|",
