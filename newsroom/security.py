@@ -3,8 +3,9 @@
 - `ContentSecurityPolicyMiddleware`: django-csp's middleware, with the admin's
   own policy under settings.ADMIN_URL (`NonceMediaAdminMixin` for the story
   editor's import map).
-- `LoginThrottleBackend` and `login_client_ip`: django-axes' throttle of admin
-  sign-ins, counting by the client address comments/client.py reads.
+- `LoginThrottleBackend`, `login_client_ip` and `login_username`: django-axes'
+  throttle of admin sign-ins, counting by the client address comments/client.py
+  reads.
 - `server_error`: the 500 view (newsroom/urls.py's handler500) under the CSP.
 
 The policies themselves are settings (CONTENT_SECURITY_POLICY,
@@ -98,6 +99,23 @@ def login_client_ip(request):
     from comments.client import client_ip
 
     return client_ip(request)
+
+
+# The length of django-axes' username column.
+AXES_USERNAME_MAX_LENGTH = 255
+
+
+def login_username(request, credentials):
+    """The username a sign-in attempt is recorded under: as typed, without NUL
+    characters and cut to axes' column, which PostgreSQL enforces. A longer
+    username is nobody's, but recording it as sent made the login page fail
+    with a 500 (found by tests/security/test_property_urls.py)."""
+    username = (credentials or {}).get("username")
+    if username is None:
+        username = request.POST.get("username")
+    if username is None:
+        return None
+    return str(username).replace("\x00", "")[:AXES_USERNAME_MAX_LENGTH]
 
 
 @csp_update({"style-src": ["'unsafe-inline'"]})

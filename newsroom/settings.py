@@ -197,6 +197,7 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media files -------------------------------------------------
+AXES_USERNAME_CALLABLE = "newsroom.security.login_username"
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,6 +1,24 @@
-"""Helpers for the security tests: policy headers as data, pages as parsed HTML."""
+"""Helpers for the security tests: policy headers as data, a staff client,
+and the count of property-test examples tried, printed at the end of the run."""
+
+from collections import Counter
 
 import pytest
+
+# Hypothesis examples tried per property, over the whole run (count_examples).
+EXAMPLES_TRIED = Counter()
+
+
+def count_examples(what):
+    EXAMPLES_TRIED[what] += 1
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if EXAMPLES_TRIED:
+        terminalreporter.write_sep("=", "property tests: examples tried")
+        for what, count in sorted(EXAMPLES_TRIED.items()):
+            terminalreporter.write_line(f"{count:6d}  {what}")
+        terminalreporter.write_line(f"{sum(EXAMPLES_TRIED.values()):6d}  in all")
 
 
 def csp_directives(response, header="Content-Security-Policy"):
