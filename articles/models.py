@@ -194,6 +194,19 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+def article_page_relations():
+    """What the article page shows besides the story's own row: bylines (with
+    their author), tags, pull-quotes (with their source) and sources."""
+    return [
+        models.Prefetch(
+            "bylines", queryset=Byline.objects.select_related("author").order_by("order", "pk")
+        ),
+        "tags",
+        models.Prefetch("pull_quotes", queryset=PullQuote.objects.select_related("source")),
+        "sources",
+    ]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories the public may see: published, and their time has come.
@@ -221,14 +234,7 @@ class ArticleQuerySet(models.QuerySet):
         whatever the number of authors, tags, quotes and sources (issue 2 §7):
         the story with its section, then bylines, tags, pull-quotes (with their
         source) and sources, one query each."""
-        return self.select_related("section").prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=Byline.objects.select_related("author").order_by("order", "pk")
-            ),
-            "tags",
-            models.Prefetch("pull_quotes", queryset=PullQuote.objects.select_related("source")),
-            "sources",
-        )
+        return self.select_related("section").prefetch_related(*article_page_relations())
 
     def for_listing(self):
         """What a list of stories shows (section, byline) in a fixed number of queries."""
@@ -369,6 +375,13 @@ class Article(models.Model):
                 return "Scheduled"
             return "Live"
         return self.get_status_display()
+
+    def load_page_relations(self):
+        """Fetch what the article page shows besides this row (one query per
+        relation, none for those already fetched). The article page calls it
+        only when a part of the page must be rendered: a part that comes
+        from the fragment cache needs none of them (articles/pagecache.py)."""
+        models.prefetch_related_objects([self], *article_page_relations())
 
     def ordered_authors(self):
         """Authors in byline order, from the prefetch cache when there is one."""

@@ -1,16 +1,67 @@
-"""Side effects after a commit (STYLE.md: signals only for on_commit effects)."""
+"""Side effects after a commit (STYLE.md: signals only for on_commit effects).
+
+Purges run after the commit: a reader between the save and the commit would
+otherwise cache the old page (or navigation) again under the new version.
+Signals rather than calls in the admin and in publishing.py, because a story
+changes in many ways (the publishing verbs, the admin's form and inlines, a
+delete, the shell) and every one of them must purge.
+"""
+
+from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from . import pagecache
 from .context_processors import forget_section_nav
-from .models import Section
+from .models import Article, Author, Byline, PullQuote, Section, Source, Tag
 
 
 @receiver(post_save, sender=Section, dispatch_uid="articles.section_nav.saved")
 @receiver(post_delete, sender=Section, dispatch_uid="articles.section_nav.deleted")
 def section_changed(sender, **kwargs):
-    # After the commit: a reader between the save and the commit would
-    # otherwise cache the old list again.
     transaction.on_commit(forget_section_nav)
+
+
+@receiver(post_save, sender=Section, dispatch_uid="articles.pagecache.section_saved")
+@receiver(post_delete, sender=Section, dispatch_uid="articles.pagecache.section_deleted")
+@receiver(post_save, sender=Author, dispatch_uid="articles.pagecache.author_saved")
+@receiver(post_delete, sender=Author, dispatch_uid="articles.pagecache.author_deleted")
+@receiver(post_save, sender=Tag, dispatch_uid="articles.pagecache.tag_saved")
+@receiver(post_delete, sender=Tag, dispatch_uid="articles.pagecache.tag_deleted")
+def shown_everywhere_changed(sender, **kwargs):
+    # The navigation, bylines and topics appear on pages of every kind.
+    transaction.on_commit(pagecache.purge_site, robust=True)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="articles.pagecache.article_saved")
+@receiver(post_delete, sender=Article, dispatch_uid="articles.pagecache.article_deleted")
+def article_changed(sender, instance, **kwargs):
+    # Its time may be (or may have been) the next scheduled publication.
+    transaction.on_commit(pagecache.forget_next_scheduled, robust=True)
+    _purge_on_commit(instance.pk)
+
+
+@receiver(post_save, sender=Byline, dispatch_uid="articles.pagecache.byline_saved")
+@receiver(post_delete, sender=Byline, dispatch_uid="articles.pagecache.byline_deleted")
+@receiver(post_save, sender=PullQuote, dispatch_uid="articles.pagecache.quote_saved")
+@receiver(post_delete, sender=PullQuote, dispatch_uid="articles.pagecache.quote_deleted")
+@receiver(post_save, sender=Source, dispatch_uid="articles.pagecache.source_saved")
+@receiver(post_delete, sender=Source, dispatch_uid="articles.pagecache.source_deleted")
+def part_of_article_changed(sender, instance, **kwargs):
+    _purge_on_commit(instance.article_id)
+
+
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="articles.pagecache.tags")
+def article_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # tag.articles.add(...), rare: a tag page and its stories' pages
+        transaction.on_commit(pagecache.purge_site, robust=True)
+    else:
+        _purge_on_commit(instance.pk)
+
+
+def _purge_on_commit(article_id):
+    transaction.on_commit(partial(pagecache.purge_articles, [article_id]), robust=True)

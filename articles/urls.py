@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from . import feeds, views
+from .pagecache import cached_page
 from .sitemaps import SITEMAPS
 
 
@@ -32,21 +33,38 @@ register_converter(ZeroPaddedNumber, "dd")
 
 app_name = "articles"
 
+# Anonymous readers' pages come from the page cache (pagecache.py): lists of
+# stories depend on every story; a story's page on that story alone (its view
+# says which), paged by ?cpage= (its responses), personal with ?replyto=.
+# Search and previews are never cached.
+cached_list = cached_page(query_params=("page",))
+cached_feed = cached_page(query_params=())
+
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", cached_list(views.HomeView.as_view()), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feed/", cached_feed(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", cached_feed(feeds.LatestArticlesAtomFeed()), name="atom_feed"),
+    path(
+        "sitemap.xml",
+        cached_page(sitemap, query_params=("p",)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("preview/<int:pk>/", views.PreviewView.as_view(), name="preview"),
-    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
-    path("<slug:section>/", views.SectionView.as_view(), name="section"),
-    path("<slug:section>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path("tag/<slug:slug>/", cached_list(views.TagView.as_view()), name="tag"),
+    path("author/<slug:slug>/", cached_list(views.AuthorView.as_view()), name="author"),
+    path("<slug:section>/", cached_list(views.SectionView.as_view()), name="section"),
+    path("<slug:section>/feed/", cached_feed(feeds.SectionFeed()), name="section_feed"),
     path(
         "<slug:section>/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
-        views.ArticleDetailView.as_view(),
+        cached_page(
+            views.ArticleDetailView.as_view(),
+            shows_listings=False,
+            query_params=("cpage",),
+            personal_params=("replyto",),
+        ),
         name="detail",
     ),
 ]

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import pagecache
 from .models import Article, Author, Section, Tag
 from .search import clean_query, search_articles
 
@@ -158,7 +159,11 @@ def local_day_bounds(year, month, day):
 
 
 class ArticleDetailView(DetailView):
-    """A published story at /<section>/<yyyy>/<mm>/<dd>/<slug>/."""
+    """A published story at /<section>/<yyyy>/<mm>/<dd>/<slug>/.
+
+    Only the story's row (and section) is fetched here: its bylines, tags,
+    quotes and sources are fetched by the parts of the page that show them,
+    when those are not in the fragment cache (`{% storypart %}`)."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -166,7 +171,7 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         start, end = local_day_bounds(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         return get_object_or_404(
-            Article.objects.published().for_article_page(),
+            Article.objects.published().select_related("section"),
             slug=self.kwargs["slug"],
             published_at__gte=start,
             published_at__lt=end,
@@ -174,6 +179,7 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        pagecache.page_shows_article(request, self.object.pk)
         if self.object.section.slug != kwargs["section"]:
             # The story moved section: its old address still leads to it.
             return redirect(self.object.get_absolute_url(), permanent=True)

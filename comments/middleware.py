@@ -3,8 +3,10 @@
 `PrivateCommenterPagesMiddleware`: a reader who has posted a response awaiting
 moderation, or ticked "Save my name, email, and website…", carries a cookie
 that makes every page they get personal (their pending response, their email
-pre-filled in the form). Such a response must never be stored by a shared
-cache (nginx's micro-cache, a CDN, Django's page cache): it is marked
+pre-filled in the form); so does a signed-in editor's session, or a flash
+message waiting in its cookie. The list is `articles.pagecache.PERSONAL_COOKIES`
+(Django's page cache steps aside for the same list). Such a response must
+never be stored by a shared cache (nginx's micro-cache, a CDN): it is marked
 `Cache-Control: private, no-store` and `Vary: Cookie`.
 
 `CommentPostSizeMiddleware`: a response posted with a body larger than
@@ -19,20 +21,16 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .cookies import PENDING_COOKIE, REMEMBER_COOKIE
-
-# The messages framework keeps a flash message (e.g. the thank-you after a
-# post) in this cookie for anonymous readers: that page is personal too.
-MESSAGES_COOKIE = "messages"
-
-PERSONAL_COOKIES = (PENDING_COOKIE, REMEMBER_COOKIE, MESSAGES_COOKIE)
+from articles import pagecache
 
 
 def is_personal(request, response=None):
-    """Whether this request (or the response about to set a cookie) is a commenter's."""
-    if any(name in request.COOKIES for name in PERSONAL_COOKIES):
+    """Whether this request (or the response about to set a cookie) is one reader's."""
+    if pagecache.is_personal(request):
         return True
-    return response is not None and any(name in response.cookies for name in PERSONAL_COOKIES)
+    return response is not None and any(
+        name in response.cookies for name in pagecache.PERSONAL_COOKIES
+    )
 
 
 class PrivateCommenterPagesMiddleware:

@@ -16,12 +16,11 @@
 3. `approve_comments`, `reject_comments`, `mark_spam`, `delete_comments`: the
    moderators' verbs, for admin actions and anything else. Each records who
    and when, recounts the touched stories' `comment_count` in the same
-   transaction and, once committed, calls `purge_pages_for` (the page-cache
-   hook: the one place issue 5 plugs its invalidation into).
+   transaction and, once committed, calls `purge_pages_for`: the stories'
+   pages and every list are purged from the page cache (articles/pagecache.py).
 """
 
 import datetime
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,14 +32,12 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from articles import pagecache
 from articles.models import Article
 
 from .flood import FloodLimit
 from .models import Comment
 from .tasks import notify_moderators
-
-logger = logging.getLogger(__name__)
-
 
 # --- Matching words -----------------------------------------------------------
 
@@ -106,10 +103,15 @@ class CommentModerator:
     def comments_open(self, article):
         if not getattr(article, self.enable_field):
             return False
+        closes = self.closes_at(article)
+        return closes is None or timezone.now() < closes
+
+    def closes_at(self, article):
+        """When the story stops taking responses by its age, or None (never)."""
         opened = getattr(article, self.auto_close_field)
         if self.close_after_days and opened is not None:
-            return timezone.now() < opened + datetime.timedelta(days=self.close_after_days)
-        return True
+            return opened + datetime.timedelta(days=self.close_after_days)
+        return None
 
     def refusal(self, comment):
         """Why this post is refused before it is saved, or None.
@@ -278,13 +280,10 @@ def recount_comments(article_ids):
 
 
 def purge_pages_for(article_ids):
-    """Called once a change to these stories' responses is committed.
-
-    The one place page caching plugs its invalidation into: every page that
-    shows these stories' responses or counts (the article pages, and the lists
-    that show the counts) must be purged here. No page cache yet (issue 5).
-    """
-    logger.debug("Responses changed on articles %s", sorted(article_ids))
+    """Called once a change to these stories' responses is committed: every
+    page that shows them or their count (the stories' pages, every list of
+    stories) is purged from the page and fragment caches, on every process."""
+    pagecache.purge_articles(article_ids)
 
 
 def comments_edited(article_ids):

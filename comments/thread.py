@@ -16,6 +16,16 @@ from django.db.models import Count, Q, Subquery
 
 from .models import Comment
 
+DRAWN_FIELDS = (
+    "article_id",
+    "parent_id",
+    "body",
+    "author_name",
+    "author_url",
+    "status",
+    "created_at",
+)
+
 # Far past any real page; keeps a hostile ?cpage= from reaching the database as
 # an enormous OFFSET.
 MAX_PAGE = 100_000
@@ -28,8 +38,9 @@ class ThreadEntry:
 
 
 @dataclass
-class Thread:
-    entries: list
+class Pagination:
+    """Where a page of responses is among them (`?cpage=`)."""
+
     page: int
     num_pages: int
 
@@ -53,12 +64,14 @@ class Thread:
     def is_paginated(self):
         return self.num_pages > 1
 
-    def find(self, comment_id):
-        """An approved top-level response on this page (for ?replyto=), or None."""
-        for entry in self.entries:
-            if entry.comment.pk == comment_id and not entry.comment.is_pending:
-                return entry.comment
-        return None
+    @property
+    def is_last_page(self):
+        return self.page >= self.num_pages
+
+
+@dataclass
+class Thread(Pagination):
+    entries: list
 
 
 def parse_page(value):
@@ -68,10 +81,28 @@ def parse_page(value):
     return 1
 
 
+def parse_id(value):
+    """?replyto= as a response's id, or None."""
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+
+
+def effective_page(article, page):
+    """`page`, or the last page there can be: `comment_count` (replies
+    included) bounds the number of top-level pages, without a query."""
+    return min(page, max(1, ceil(article.comment_count / settings.COMMENTS_PER_PAGE)))
+
+
+def find_reply_target(article, comment_id):
+    """The response `?replyto=` names, if readers may reply to it: approved,
+    top-level, on this story. None otherwise (an unknown id is ignored)."""
+    if comment_id is None:
+        return None
+    return Comment.objects.public().top_level().for_article(article).filter(pk=comment_id).first()
+
+
 def build_thread(article, *, page=1, pending_ids=()):
     per_page = settings.COMMENTS_PER_PAGE
-    # comment_count (replies included) bounds the number of top-level pages.
-    page = min(page, max(1, ceil(article.comment_count / per_page)))
+    page = effective_page(article, page)
     public = Comment.objects.public().for_article(article)
     top_level = public.top_level()
     offset = (page - 1) * per_page
@@ -89,6 +120,9 @@ def build_thread(article, *, page=1, pending_ids=()):
             | Q(parent__in=Subquery(page_ids), status=Comment.Status.APPROVED)
             | Q(pk__in=mine.values("pk"))
         )
+        # Only what the page draws (comments/rendering.py): not the IP
+        # address, user agent or moderation record.
+        .only(*DRAWN_FIELDS)
         .annotate(top_level_total=Subquery(top_level_count))
         .oldest_first()
     )

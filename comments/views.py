@@ -1,4 +1,12 @@
-"""Posting a response: a plain HTML form POST, then a redirect (works without JavaScript).
+"""The "Leave a Response" form (a frame of its own) and posting a response: a
+plain HTML form POST, then a redirect (works without JavaScript).
+
+GET /comments/form/<article id>/ (`CommentFormView`): the form alone, in a
+frame at the end of the story's page. The story's page is the same for every
+reader, so the page cache keeps it; what is one reader's (the CSRF token, the
+signed time the form was shown, their remembered name and email) is here, in
+a response that is never cached. The form posts to the whole window
+(`target="_top"`), so the reader lands on the story again, as below.
 
 POST /comments/post/<article id>/ answers:
 - 303 to the story (`?cpage=N#comment-<id>`) with "Thank you — your comment is
@@ -13,11 +21,14 @@ POST /comments/post/<article id>/ answers:
 None of these is ever cached (`Cache-Control: private, no-store`).
 """
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.models import Article
 from articles.views import ArticleDetailView
@@ -27,10 +38,40 @@ from .client import client_ip, user_agent
 from .forms import CommentForm
 from .models import Comment
 from .moderation import CommentRefused, moderator, submit_comment
+from .thread import find_reply_target, parse_id
 
 THANK_YOU = "Thank you — your comment is awaiting moderation."
 PUBLISHED = "Thank you — your comment is published."
 CLOSED = "Comments are closed on this story: your response was not posted."
+
+
+# The site may not be framed by anyone (X-Frame-Options: DENY, CSP
+# frame-ancestors 'none'); this page is meant to be framed, by the site's own
+# story pages only.
+@method_decorator(xframe_options_sameorigin, name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": ["'self'"]}), name="dispatch")
+class CommentFormView(View):
+    http_method_names = ["get"]
+
+    def get(self, request, article_id):
+        article = get_object_or_404(Article.objects.published(), pk=article_id)
+        is_open = moderator.comments_open(article)
+        form = None
+        if is_open:
+            initial = cookies.remembered_details(request)
+            initial["remember"] = bool(initial)
+            reply_to = find_reply_target(article, parse_id(request.GET.get("replyto")))
+            if reply_to is not None:
+                initial["parent"] = reply_to.pk
+            form = CommentForm(article=article, initial=initial)
+        response = render(
+            request,
+            "comments/form_frame.html",
+            {"article": article, "comments_open": is_open, "form": form},
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 class PostCommentView(View):

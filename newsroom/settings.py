@@ -141,6 +141,17 @@ CACHES = {
     }[CACHE_BACKEND]
     | {"KEY_PREFIX": CACHE_KEY_PREFIX}
 }
+# The page cache (anonymous readers' whole pages) and the fragment cache (parts
+# of a story's page, for readers who bypass the page cache), both purged
+# exactly: articles/pagecache.py, docs/ARCHITECTURE.md "Caching". Off (0) only
+# to measure a cold render (make bench) or to rule the caches out.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
+# Seconds an entry may live at most. Purges are exact, so this only bounds memory.
+PAGE_CACHE_TTL = env.int("PAGE_CACHE_TTL", default=600)
+# s-maxage: how long a shared cache (nginx, a CDN) may keep a page. We cannot
+# purge those, so it stays short: a change reaches every reader within it.
+PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=1)
 
 # --- Tasks (Django's Tasks API through the django-tasks backport) ----------
 # "immediate" runs a task in-process right after it is enqueued (development,

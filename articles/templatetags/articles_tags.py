@@ -1,4 +1,4 @@
-"""Template filters of the public site."""
+"""Template filters of the public site, and `{% storypart %}` (the fragment cache)."""
 
 import json
 
@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.pagecache import cached_fragment
 from articles.rendering import iso_datetime
 
 register = template.Library()
@@ -37,3 +38,43 @@ def responses_label(count):
 def iso(moment):
     """A datetime for `<time datetime>` (see rendering.iso_datetime)."""
     return iso_datetime(moment) or ""
+
+
+class StoryPartNode(template.Node):
+    def __init__(self, name, article, nodelist):
+        self.name = name
+        self.article = article
+        self.nodelist = nodelist
+
+    def render(self, context):
+        article = self.article.resolve(context)
+
+        def render_part():
+            article.load_page_relations()
+            return self.nodelist.render(context)
+
+        if context.get("is_preview"):
+            # A preview shows an unpublished state and its own head: never kept.
+            return render_part()
+        return mark_safe(cached_fragment(self.name, article.pk, render_part))  # noqa: S308
+
+
+@register.tag
+def storypart(parser, token):
+    """`{% storypart "story" article %}…{% endstorypart %}`: a part of the story's
+    page that shows only the story (and the site): rendered once per version
+    of the story, from the fragment cache after that (articles/pagecache.py),
+    so a reader who bypasses the page cache still gets it cheaply. The story's
+    bylines, tags, quotes and sources are fetched only when a part is
+    rendered (`Article.load_page_relations`)."""
+    try:
+        _, name, article = token.split_contents()
+    except ValueError as error:
+        raise template.TemplateSyntaxError(
+            '{% storypart %} takes a name and a story: {% storypart "story" article %}'
+        ) from error
+    if not (name[0] == name[-1] and name[0] in "'\""):
+        raise template.TemplateSyntaxError("{% storypart %}'s name is a quoted string")
+    nodelist = parser.parse(("endstorypart",))
+    parser.delete_first_token()
+    return StoryPartNode(name[1:-1], parser.compile_filter(article), nodelist)

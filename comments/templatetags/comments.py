@@ -1,67 +1,53 @@
-"""`{% load comments %}`: the responses under a story, and how a response's text is shown.
+"""`{% load comments %}`: the responses under a story.
 
-`{% responses article %}` renders the whole block (the "N Responses" list and
-the "Leave a Response" form) with ONE database query: see comments/thread.py.
-The "N Responses" wording is articles_tags' `responses_label`, which lists of
-stories use too.
+`{% responses article %}` renders the whole block at the end of a story's
+page: "N Responses" (`article.comment_count`, worded by articles_tags'
+`responses_label`), the page of responses (comments/rendering.py, through the
+fragment cache: at most one query), and "Leave a Response". The form itself
+is a frame from `comments:form` (comments/views.py), so the story's page
+carries nothing of one reader's and the page cache can keep it; after a
+refused post it is inline, with the reader's input and the errors
+(docs/ARCHITECTURE.md, "Caching").
 """
 
-import re
-
 from django import template
-from django.utils.html import urlize
-from django.utils.safestring import mark_safe
 
-from ..cookies import pending_ids, remembered_details
-from ..forms import CommentForm
+from articles import pagecache
+
+from ..cookies import pending_ids
 from ..moderation import moderator
-from ..thread import build_thread, parse_page
+from ..rendering import responses_page
+from ..thread import find_reply_target, parse_id, parse_page
 
 register = template.Library()
-
-
-# urlize escapes everything the commenter wrote, so this exact attribute can
-# only be the one urlize itself generated.
-_NOFOLLOW = 'rel="nofollow"'
-
-
-@register.filter(needs_autoescape=False)
-def comment_body(text):
-    """A response's text as HTML: escaped, links clickable (nofollow, ugc,
-    noopener), line breaks kept. Never the commenter's own markup."""
-    html = urlize(text, nofollow=True, autoescape=True)
-    html = html.replace(_NOFOLLOW, 'rel="nofollow ugc noopener"')
-    html = re.sub(r"\r\n|\r|\n", "<br>", html)
-    return mark_safe(html)  # noqa: S308 - built from urlize's escaped output above
-
-
-def _parse_id(value):
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def responses(context, article):
     request = context["request"]
-    thread = build_thread(
-        article, page=parse_page(request.GET.get("cpage")), pending_ids=pending_ids(request)
-    )
     is_open = moderator.comments_open(article)
+    if is_open:
+        # The page offers the form until then: no cached copy may outlive that.
+        pagecache.page_expires_at(request, moderator.closes_at(article))
+    requested = parse_page(request.GET.get("cpage"))
+    listing = responses_page(
+        article, page=requested, pending_ids=pending_ids(request), can_reply=is_open
+    )
+    if listing.page != requested:
+        # ?cpage=99 on a story with 3 pages shows page 3: not worth a cache entry.
+        pagecache.page_is_a_copy(request)
     # After a refused post the article view passes the reader's bound form back.
     form = context.get("comment_form")
-    reply_to = None
     if form is not None:
         parent = getattr(form, "cleaned_data", {}).get("parent")
         reply_to = parent if parent is not None and not form.has_error("parent") else None
     elif is_open:
-        reply_to = thread.find(_parse_id(request.GET.get("replyto")))
-        initial = remembered_details(request)
-        initial["remember"] = bool(initial)
-        if reply_to is not None:
-            initial["parent"] = reply_to.pk
-        form = CommentForm(article=article, initial=initial)
+        reply_to = find_reply_target(article, parse_id(request.GET.get("replyto")))
+    else:
+        reply_to = None
     return {
         "article": article,
-        "thread": thread,
+        "responses": listing,
         "count": article.comment_count,
         "comments_open": is_open,
         "form": form,

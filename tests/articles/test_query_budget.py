@@ -1,11 +1,14 @@
-"""Issue 2 §7: the public pages cost a fixed number of SQL queries, whatever
-the number of authors, tags, pull-quotes and sources; at most 8 for the home
-and article pages, session and auth queries of a logged-in editor included.
+"""Issue 2 §7 and issue 5 §3: the public pages cost a fixed number of SQL
+queries, whatever the number of authors, tags, pull-quotes and sources; at
+most 8 for the home and article pages, session and auth queries of a
+logged-in editor included.
 
-The comments app's block takes one query of the article page's 8, so the
-article page without it must stay within 7. The section navigation comes from
-the cache: each test warms it with one request first, as any reader after the
-first one finds it.
+These budgets are for a cold render: the page and fragment caches are off
+(`cold`, autouse), as after a purge. The comments app's block takes one query
+of the article page's 8, so the article page without it must stay within 7.
+The section navigation comes from the cache: each test warms it with one
+request first, as any reader after the first one finds it. The last tests
+show what the caches save.
 """
 
 import pytest
@@ -13,12 +16,24 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.articles.conftest import rich_article
-from tests.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    TagFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 PAGE_BUDGET = 8
 ARTICLE_BUDGET_WITHOUT_COMMENTS = 7
+
+
+@pytest.fixture(autouse=True)
+def cold(settings):
+    settings.PAGE_CACHE = False
+    settings.FRAGMENT_CACHE = False
 
 
 @pytest.fixture(params=["anonymous", "staff"])
@@ -102,3 +117,55 @@ def test_search_page_within_8_queries(reader, django_assert_max_num_queries):
     reader.get("/search/?q=bridge")
     with django_assert_max_num_queries(PAGE_BUDGET):
         reader.get("/search/?q=bridge")
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "section_feed", "/sitemap.xml"])
+def test_feeds_and_sitemap_within_8_queries(reader, url, django_assert_max_num_queries):
+    for _ in range(15):
+        story = rich_article(authors=3, tags=4, quotes=1, sources=1)
+    url = f"/{story.section.slug}/feed/" if url == "section_feed" else url
+    reader.get(url)
+    with django_assert_max_num_queries(PAGE_BUDGET):
+        assert reader.get(url).status_code == 200
+
+
+def test_robots_txt_costs_no_query_for_anonymous_readers(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/robots.txt").status_code == 200
+
+
+def test_not_found_page_within_8_queries(reader, django_assert_max_num_queries):
+    reader.get("/no-such-section/")
+    with django_assert_max_num_queries(PAGE_BUDGET):
+        assert reader.get("/no-such-section/").status_code == 404
+
+
+def test_comment_form_frame_within_8_queries(reader, django_assert_max_num_queries):
+    article = rich_article()
+    with django_assert_max_num_queries(PAGE_BUDGET):
+        assert reader.get(f"/comments/form/{article.pk}/").status_code == 200
+
+
+# --- What the caches save ---------------------------------------------------------
+
+
+def test_warm_fragments_leave_only_the_story_row(client, settings, django_assert_num_queries):
+    """A reader who bypasses the page cache (here: signed in) gets the story's
+    parts and its responses from the fragment cache: the story's row is all
+    that is left (nothing on the page reads the session)."""
+    settings.FRAGMENT_CACHE = True
+    client.force_login(UserFactory(is_staff=True))
+    article = rich_article(authors=6, tags=8, quotes=5, sources=5)
+    CommentFactory.create_batch(3, article=article)
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(1):
+        client.get(article.get_absolute_url())
+
+
+def test_cached_page_costs_no_query(client, settings, django_assert_num_queries):
+    settings.PAGE_CACHE = True
+    article = rich_article()
+    for _ in range(2):  # the first render learns which story the address shows
+        client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert client.get(article.get_absolute_url()).status_code == 200

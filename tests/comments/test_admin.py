@@ -206,11 +206,15 @@ def test_actions_are_worded_for_moderators(mod_client):
         assert wording in html
 
 
-def test_approved_comment_shows_on_the_article_at_once(mod_client, client):
+def test_approved_comment_shows_on_the_article_at_once(
+    mod_client, client, django_capture_on_commit_callbacks
+):
     comment = CommentFactory(status="pending", body="Now you see me")
     article_url = comment.article.get_absolute_url()
     assert "Now you see me" not in client.get(article_url).content.decode()
-    act(mod_client, "approve", [comment])
+    # The page cache is purged once the approval is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        act(mod_client, "approve", [comment])
     assert "Now you see me" in client.get(article_url).content.decode()
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from comments.thread import MAX_PAGE, build_thread, parse_page
+from comments.thread import MAX_PAGE, build_thread, find_reply_target, parse_page
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,15 +82,16 @@ def test_page_past_the_end_is_the_last_page(article, settings):
     assert len(thread.entries) == 1
 
 
-def test_find_only_returns_approved_top_level_comments_on_the_page(article):
+def test_only_approved_top_level_responses_of_the_story_can_be_replied_to(article):
     top = CommentFactory(article=article)
     reply = CommentFactory(article=article, parent=top)
     mine = CommentFactory(article=article, status="pending")
-    thread = build_thread(fresh(article), pending_ids=[mine.pk])
-    assert thread.find(top.pk) == top
-    assert thread.find(reply.pk) is None
-    assert thread.find(mine.pk) is None
-    assert thread.find(None) is None
+    elsewhere = CommentFactory()
+    assert find_reply_target(article, top.pk) == top
+    assert find_reply_target(article, reply.pk) is None
+    assert find_reply_target(article, mine.pk) is None
+    assert find_reply_target(article, elsewhere.pk) is None
+    assert find_reply_target(article, None) is None
 
 
 @pytest.mark.parametrize(

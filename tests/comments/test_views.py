@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -35,13 +36,39 @@ def label_texts(html):
     ]
 
 
-# --- The form, as the issue words it ---
+# --- The form, as the issue words it: in its own frame, under the story ---
 
 
-def test_form_has_the_issues_wording(client, article):
+def form_frame(client, article, query=""):
+    """The "Leave a Response" form the story's page frames (comments:form)."""
+    response = client.get(reverse("comments:form", args=[article.pk]) + query)
+    assert response.status_code == 200
+    return response
+
+
+def frame_src(html):
+    return re.search(r'<iframe[^>]*src="([^"]+)"', html).group(1).replace("&amp;", "&")
+
+
+def test_story_page_has_the_heading_the_note_and_the_form_in_a_frame(client, article):
     html = page(client, article)
     assert "<h2" in html and "Leave a Response</h2>" in html
     assert "Your email address will not be published. Required fields are marked *" in html
+    frame = re.search(r"<iframe[^>]*>", html).group(0)
+    assert 'title="Leave a Response form"' in frame
+    assert 'loading="lazy"' in frame
+    assert frame_src(html) == reverse("comments:form", args=[article.pk])
+
+
+def test_story_page_carries_nothing_of_one_visitor(client, article):
+    html = page(client, article)
+    assert "csrfmiddlewaretoken" not in html
+    assert "security_token" not in html
+    assert "csrftoken" not in client.cookies
+
+
+def test_form_has_the_issues_wording(client, article):
+    html = form_frame(client, article).content.decode()
     labels = label_texts(html)
     for label in ("Comment *", "Name *", "Email *", "Website"):
         assert label in labels
@@ -49,14 +76,54 @@ def test_form_has_the_issues_wording(client, article):
     assert re.search(r"<button[^>]*type=\"submit\"[^>]*>\s*Post Comment\s*</button>", html)
 
 
-def test_form_posts_to_the_comment_endpoint_without_javascript(client, article):
-    html = page(client, article)
-    assert f'action="{post_url(article)}" method="post"' in html
+def test_form_posts_to_the_whole_window_without_javascript(client, article):
+    html = form_frame(client, article).content.decode()
+    form = re.search(r"<form[^>]*>", html).group(0)
+    assert f'action="{post_url(article)}" method="post"' in form
+    assert 'target="_top"' in form
     assert 'name="csrfmiddlewaretoken"' in html
+    assert 'name="security_token"' in html
+
+
+def test_form_frame_is_never_cached(client, article):
+    response = form_frame(client, article)
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_form_frame_may_be_framed_by_the_site_only(client, article):
+    response = form_frame(client, article)
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+
+
+def test_other_pages_may_not_be_framed(client, article):
+    response = client.get(article.get_absolute_url())
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_form_frame_is_not_indexed(client, article):
+    response = form_frame(client, article)
+    assert response["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_form_frame_is_a_page_of_its_own_with_the_sites_styles(client, article):
+    html = form_frame(client, article).content.decode()
+    assert html.startswith("<!doctype html>")
+    assert '<html lang="en-gb">' in html
+    assert f"<title>Leave a Response — {article.headline}</title>" in html
+    assert "css/newsroom.css" in html
+
+
+def test_form_frame_of_a_story_that_is_not_public_is_404(client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    assert client.get(reverse("comments:form", args=[draft.pk])).status_code == 404
 
 
 def test_honeypot_is_hidden_from_people_and_assistive_technology(client, article):
-    html = page(client, article)
+    html = form_frame(client, article).content.decode()
     wrapper = re.search(
         r'<div\s+class="visually-hidden"\s+aria-hidden="true">(.*?)</div> </div>', html, re.S
     )
@@ -287,9 +354,9 @@ def test_csrf_is_enforced(article):
     assert not Comment.objects.exists()
 
 
-def test_post_with_the_pages_csrf_token_is_accepted(article):
+def test_post_with_the_form_frames_csrf_token_is_accepted(article):
     client = Client(enforce_csrf_checks=True)
-    html = page(client, article)
+    html = form_frame(client, article).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     response = client.post(post_url(article), {**post_data(article), "csrfmiddlewaretoken": token})
     assert response.status_code == 303
@@ -304,6 +371,13 @@ def test_closed_story_shows_comments_are_closed_instead_of_the_form(client):
     html = page(client, article)
     assert "Comments are closed." in html
     assert "Leave a Response" not in html
+    assert "<iframe" not in html
+
+
+def test_form_frame_of_a_closed_story_offers_no_form(client):
+    article = ArticleFactory(comments_open=False)
+    html = form_frame(client, article).content.decode()
+    assert "Comments are closed." in html
     assert 'name="body"' not in html
 
 
@@ -334,7 +408,7 @@ def test_ticked_remember_me_prefills_the_form_next_time(client, article):
     client.post(
         post_url(article), post_data(article, remember="on", author_url="https://ada.example")
     )
-    html = page(client, article)
+    html = form_frame(client, article).content.decode()
     assert 'value="Ada Reader"' in html
     assert 'value="ada@example.org"' in html
     assert 'value="https://ada.example"' in html
@@ -353,11 +427,11 @@ def test_unticked_remember_me_forgets_the_details(client, article, settings):
     response = client.post(post_url(article), post_data(article, body="Another one."))
     assert response.cookies[REMEMBER_COOKIE].value == ""  # deleted
     client.cookies.pop(PENDING_COOKIE)
-    assert 'value="ada@example.org"' not in page(client, article)
+    assert 'value="ada@example.org"' not in form_frame(client, article).content.decode()
 
 
 def test_form_is_empty_without_the_remember_cookie(client, article):
-    assert 'value="Ada Reader"' not in page(client, article)
+    assert 'value="Ada Reader"' not in form_frame(client, article).content.decode()
 
 
 # --- Showing responses ---
@@ -465,8 +539,22 @@ def test_reply_link_works_without_javascript(client, article):
     html = page(client, article)
     assert f'href="?replyto={comment.pk}#respond"' in html
     reply_page = page(client, article, f"?replyto={comment.pk}")
-    assert f'name="parent" value="{comment.pk}"' in reply_page
-    assert "Replying to" in reply_page
+    assert "Replying to <a" in reply_page and ">Ada</a>" in reply_page
+    form = client.get(frame_src(reply_page)).content.decode()
+    assert f'name="parent" value="{comment.pk}"' in form
+
+
+def test_page_replying_to_a_response_is_private(client, article):
+    comment = CommentFactory(article=article)
+    response = client.get(article.get_absolute_url() + f"?replyto={comment.pk}")
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_form_frame_ignores_a_reply_to_a_response_of_another_story(client, article):
+    elsewhere = CommentFactory()
+    html = form_frame(client, article, f"?replyto={elsewhere.pk}").content.decode()
+    assert f'value="{elsewhere.pk}"' not in html
 
 
 def test_reply_to_an_approved_comment_is_saved_under_it(client, article):

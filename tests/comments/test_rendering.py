@@ -1,7 +1,6 @@
-"""`{% load comments %}`: how a response's text is shown. (The heading's
-wording, `responses_label`, is tested in tests/articles/test_templatetags.py.)"""
+"""comments/rendering.py: how a response is drawn."""
 
-from comments.templatetags.comments import comment_body
+from comments.rendering import comment_body
 
 
 def test_body_is_escaped():

@@ -1,0 +1,230 @@
+"""How responses are drawn under a story: the markup of one response, and of
+the list with its replies.
+
+**Why in Python, not a template.** A story's page shows up to
+COMMENTS_PER_PAGE responses plus their replies. Drawn through an
+`{% include %}` per response with the `date` and `urlize` filters, they were
+85% of the page's cold render (docs/performance.md, "What dominates a cold
+render"): Django's template engine costs a few microseconds per variable and
+tag, times a dozen per response, and `urlize` walks every word of every text.
+Here each response is one `str.format` of a fixed string with its values
+escaped, its date formatted directly, and its text linkified only when it
+could contain a link (`comment_body`). The markup below is the whole of it;
+tests/comments/test_rendering.py holds it to the old template's output.
+
+Everything a reader wrote goes through `escape` (or `comment_body`, which
+escapes first); the website link only ever holds an http(s) URL
+(`Comment.author_url`'s validator).
+"""
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.html import urlize
+from django.utils.safestring import mark_safe
+
+from articles import pagecache
+from articles.rendering import iso_datetime
+
+from .models import Comment
+from .thread import Pagination, build_thread, effective_page
+
+# --- A response's text ---------------------------------------------------------------
+
+# urlize makes a link only from a word that starts with http:// or https://,
+# starts with www., contains one of the seven original top-level domains
+# (.com … .org), or is an email address (@). With IGNORECASE, this pattern
+# folds case as urlize's own patterns do, so a text it does not match comes
+# out of urlize exactly escaped (tests/comments/test_rendering.py checks it).
+_MAY_BE_A_LINK = re.compile(r"https?://|www\.|@|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# urlize escapes everything the commenter wrote, so this exact attribute can
+# only be the one urlize itself generated.
+_NOFOLLOW = 'rel="nofollow"'
+
+
+def comment_body(text):
+    """A response's text as HTML: escaped, links clickable (nofollow, ugc,
+    noopener), line breaks kept. Never the commenter's own markup."""
+    if _MAY_BE_A_LINK.search(text):
+        html = urlize(text, nofollow=True, autoescape=True)
+        html = html.replace(_NOFOLLOW, 'rel="nofollow ugc noopener"')
+    else:
+        html = escape(text)
+    return mark_safe(_LINE_BREAK.sub("<br>", html))  # noqa: S308 - escaped above
+
+
+def pending_body(text):
+    """A response awaiting moderation: escaped, line breaks kept, no links
+    (nobody has checked them yet)."""
+    return mark_safe(_LINE_BREAK.sub("<br>", escape(text)))  # noqa: S308 - escaped
+
+
+def posted_on(moment):
+    """ "27 November 2026 at 14:05" in the site's time zone (the date filter's
+    "j F Y \\a\\t H:i", without the filter's cost)."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {MONTHS[local.month]} {local.year} at {local:%H:%M}"
+
+
+# --- One response --------------------------------------------------------------------
+
+_RESPONSE = (
+    '<article id="comment-{id}" class="comment mb-4{pending_class}">\n'
+    '<header class="comment-meta mb-1">\n'
+    '<h3 class="comment-author h6 d-inline mb-0">{author}</h3>\n'
+    '<time class="comment-date text-body-secondary small ms-2" datetime="{iso}">{date}</time>\n'
+    "</header>\n"
+    "{awaiting}"
+    '<div class="comment-body">{body}</div>\n'
+    "{reply}"
+    "</article>"
+)
+_AUTHOR_LINK = '<a href="{url}" rel="nofollow ugc noopener">{name}</a>'
+_AWAITING = (
+    '<p class="comment-awaiting-moderation fst-italic mb-1">'
+    "Your comment is awaiting moderation.</p>\n"
+)
+_REPLY_LINK = (
+    '<a class="comment-reply-link d-inline-block mt-2 py-1 fw-semibold" '
+    'href="?{page}replyto={id}#respond">Reply<span class="visually-hidden"> to {name}</span></a>\n'
+)
+
+
+def render_response(comment, *, reply_page=None):
+    """One response as HTML. `reply_page`: offer a Reply link (the page of
+    responses it is on); only approved top-level responses take replies."""
+    pending = comment.is_pending
+    name = escape(comment.author_name)
+    if comment.author_url and not pending:
+        author = _AUTHOR_LINK.format(url=escape(comment.author_url), name=name)
+    else:
+        author = name
+    reply = ""
+    if reply_page is not None and not pending:
+        page = f"cpage={reply_page}&amp;" if reply_page > 1 else ""
+        reply = _REPLY_LINK.format(page=page, id=comment.pk, name=name)
+    return _RESPONSE.format(
+        id=comment.pk,
+        pending_class=" comment-pending" if pending else "",
+        author=author,
+        iso=iso_datetime(comment.created_at),
+        date=posted_on(comment.created_at),
+        awaiting=_AWAITING if pending else "",
+        body=pending_body(comment.body) if pending else comment_body(comment.body),
+        reply=reply,
+    )
+
+
+# --- The list --------------------------------------------------------------------------
+
+
+def render_entries(thread, *, can_reply):
+    """[(top-level response id, its HTML, its replies' <li>s)] for the
+    approved responses of a `thread.Thread` page: what the fragment cache
+    keeps (the reader's own pending responses are added by `render_list`)."""
+    reply_page = thread.page if can_reply else None
+    rendered = []
+    for entry in thread.entries:
+        if entry.comment.is_pending:
+            continue
+        replies = "".join(
+            f"<li>{render_response(reply)}</li>\n"
+            for reply in entry.replies
+            if not reply.is_pending
+        )
+        html = render_response(entry.comment, reply_page=reply_page)
+        rendered.append((entry.comment.pk, html, replies))
+    return rendered
+
+
+def render_list(entries, *, pending=(), pending_replies=None):
+    """The `<ol>` of responses: `entries` from `render_entries`, the reader's
+    pending replies under their response, their pending responses last."""
+    pending_replies = pending_replies or {}
+    if not entries and not pending:
+        return ""
+    parts = ['<ol class="comment-list list-unstyled">\n']
+    for comment_id, html, replies in entries:
+        mine = "".join(
+            f"<li>{render_response(reply)}</li>\n" for reply in pending_replies.get(comment_id, ())
+        )
+        parts.append(f"<li>\n{html}\n")
+        if replies or mine:
+            parts.append(
+                '<ol class="comment-replies list-unstyled ms-4 ps-3 border-start">\n'
+                f"{replies}{mine}</ol>\n"
+            )
+        parts.append("</li>\n")
+    for comment in pending:
+        parts.append(f"<li>\n{render_response(comment)}\n</li>\n")
+    parts.append("</ol>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped in render_response
+
+
+# --- A page of responses, through the fragment cache -----------------------------------
+
+
+@dataclass
+class RenderedPage(Pagination):
+    """The approved responses of one page, drawn: what the fragment cache keeps."""
+
+    entries: list  # render_entries()
+
+
+@dataclass
+class ResponsesPage(Pagination):
+    """What the article page shows under "N Responses": the list's HTML, and
+    where this page is among the pages of responses."""
+
+    html: str
+
+
+def responses_page(article, *, page, pending_ids, can_reply):
+    """The responses of `page` under `article`, with this reader's pending ones.
+
+    The approved ones come from the fragment cache (key: the story's version,
+    the page, whether replies are open), drawn once per change of the story's
+    responses. On a miss, ONE query fetches them and the reader's pending ones
+    together (thread.build_thread); on a hit, the reader's pending ones (if
+    any) cost one small query and nobody else's page costs any.
+    """
+    page = effective_page(article, page)
+    fetched = {}
+
+    def draw_approved():
+        thread = build_thread(article, page=page, pending_ids=pending_ids)
+        fetched["thread"] = thread
+        entries = render_entries(thread, can_reply=can_reply)
+        return RenderedPage(page=thread.page, num_pages=thread.num_pages, entries=entries)
+
+    rendered = pagecache.cached_fragment(
+        "responses",
+        article.pk,
+        draw_approved,
+        variant=(page, int(can_reply), settings.COMMENTS_PER_PAGE),
+    )
+    if "thread" in fetched:
+        mine = [
+            comment
+            for entry in fetched["thread"].entries
+            for comment in (entry.comment, *entry.replies)
+            if comment.is_pending
+        ]
+    elif pending_ids:
+        mine = list(Comment.objects.for_article(article).pending().filter(pk__in=pending_ids))
+    else:
+        mine = []
+    page_ids = {comment_id for comment_id, _, _ in rendered.entries}
+    replies = {}
+    for comment in mine:
+        if comment.parent_id in page_ids:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    # The reader's own new response is the newest: it goes on the last page.
+    top_level = [c for c in mine if c.parent_id is None] if rendered.is_last_page else []
+    html = render_list(rendered.entries, pending=top_level, pending_replies=replies)
+    return ResponsesPage(page=rendered.page, num_pages=rendered.num_pages, html=html)
