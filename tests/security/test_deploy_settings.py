@@ -6,6 +6,7 @@ at start-up, so the test process's own cannot show it."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -125,3 +126,11 @@ def test_the_admin_is_at_admin_by_default(https_settings):
 @pytest.mark.parametrize("value", ["newsdesk-4f7c/", "/newsdesk-4f7c", "newsdesk-4f7c"])
 def test_admin_url_moves_the_admin(module_tmp, value):
     assert production_settings(module_tmp, ADMIN_URL=value)["admin"] == "/newsdesk-4f7c/"
+
+
+def test_check_deploy_names_exactly_the_https_settings_turned_off(module_tmp):
+    # The check is real: with HTTPS_ONLY=0 it reports what that switches off.
+    result = run_django(["manage.py", "check", "--deploy"], module_tmp, HTTPS_ONLY="0")
+
+    reported = set(re.findall(r"\(security\.(W\d+)\)", result.stdout + result.stderr))
+    assert reported == {"W004", "W008", "W012", "W016"}
