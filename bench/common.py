@@ -8,6 +8,7 @@ import os
 import platform
 import re
 import sys
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -129,6 +130,27 @@ def machine_summary(*, with_memory=False):
 
 def load_average():
     return os.getloadavg()[0]
+
+
+# --- Timing SQL ------------------------------------------------------------------------
+
+
+class SqlTimer:
+    """`with connection.execute_wrapper(timer):` the database time and number
+    of the queries run through it (Django's own query log rounds each to the
+    millisecond, and is off with DEBUG off)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.queries = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
 
 
 # --- docs/performance.md ---------------------------------------------------------------

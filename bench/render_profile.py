@@ -22,6 +22,8 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from bench.common import SqlTimer
+
 WARMUP_RENDERS = 3
 # pyinstrument samples the stack this often: short enough for a render of a
 # few milliseconds to be seen in detail.
@@ -68,7 +70,7 @@ def profile_page(url, *, renders, host):
     client = Client(raise_request_exception=True, HTTP_HOST=host)
     for _ in range(WARMUP_RENDERS):
         _get(client, url)
-    sql = _SqlTimer()
+    sql = SqlTimer()
     templates = _TemplateTimer(sql)
     wall_times = []
     with _timing(sql, templates):
@@ -109,22 +111,6 @@ def _timing(sql, templates):
             yield
     finally:
         Template.render = original_render
-
-
-class _SqlTimer:
-    """Database time and number of the queries run through it."""
-
-    def __init__(self):
-        self.seconds = 0.0
-        self.queries = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.queries += 1
 
 
 class _TemplateTimer:

@@ -33,6 +33,7 @@ from pathlib import Path
 from bench.common import (
     PERFORMANCE_DOC,
     REPO,
+    SqlTimer,
     create_own_database,
     drop_own_database,
     is_postgresql,
@@ -323,7 +324,7 @@ def _measure(label, url, options):
         for _ in range(options.requests):
             if mode == "cold":
                 cache.clear()  # local memory only: the bench never touches Redis
-            sql_timer = _SqlTimer()
+            sql_timer = SqlTimer()
             with connection.execute_wrapper(sql_timer):
                 started = time.perf_counter()
                 client.get(url)
@@ -337,21 +338,6 @@ def _measure(label, url, options):
         }
         result["status"] = status
     return result
-
-
-class _SqlTimer:
-    """Database time of the queries run through it (Django's own query log
-    rounds each to the millisecond)."""
-
-    def __init__(self):
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
 
 
 # --- Reporting -----------------------------------------------------------------------------
