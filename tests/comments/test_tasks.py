@@ -4,6 +4,7 @@ reader's expense."""
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.urls import reverse
 
 from comments.models import Comment
 from comments.tasks import moderator_emails, notify_moderators
@@ -61,7 +62,8 @@ def test_email_links_to_the_comment_in_the_admin_and_hides_the_ip(
         client.post(post_url(article), post_data(article), REMOTE_ADDR="198.51.100.77")
     comment = Comment.objects.get()
     message = mail.outbox[0]
-    assert f"https://news.example.org/admin/comments/comment/{comment.pk}/change/" in message.body
+    change_url = reverse("admin:comments_comment_change", args=[comment.pk])
+    assert f"https://news.example.org{change_url}" in message.body
     assert article.headline in message.subject
     assert comment.body in message.body
     assert "198.51.100.77" not in message.body
