@@ -1,9 +1,10 @@
-"""comments/middleware.py: commenters' pages stay private; oversized posts get a 413."""
+"""comments/middleware.py: personal pages stay private; oversized posts get a 413."""
 
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from articles.pagecache import PERSONAL_COOKIES
 from comments.cookies import PENDING_COOKIE, REMEMBER_COOKIE
 from comments.middleware import CommentPostSizeMiddleware, PrivateCommenterPagesMiddleware
 
@@ -20,14 +21,23 @@ def respond(cache_control=None, set_cookie=None):
     return PrivateCommenterPagesMiddleware(view)
 
 
-@pytest.mark.parametrize("cookie", [PENDING_COOKIE, REMEMBER_COOKIE, "messages"])
-def test_request_with_a_commenter_cookie_is_private(cookie):
+@pytest.mark.parametrize("cookie", [PENDING_COOKIE, REMEMBER_COOKIE, "messages", "sessionid"])
+def test_request_with_a_personal_cookie_is_private(cookie):
     request = RequestFactory().get("/")
     request.COOKIES[cookie] = "x"
     response = respond()(request)
     assert "private" in response["Cache-Control"]
     assert "no-store" in response["Cache-Control"]
     assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize("cookie", [PENDING_COOKIE, REMEMBER_COOKIE])
+def test_the_commenters_cookies_are_personal_for_the_page_cache_too(cookie):
+    assert cookie in PERSONAL_COOKIES
+
+
+def test_the_session_cookie_is_personal(settings):
+    assert settings.SESSION_COOKIE_NAME in PERSONAL_COOKIES
 
 
 def test_shared_cache_directives_are_removed():

@@ -1,6 +1,20 @@
 """comments/rendering.py: how a response is drawn."""
 
-from comments.rendering import comment_body
+import datetime
+import os
+import re
+
+import pytest
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.html import urlize
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+
+from comments.models import Comment
+from comments.rendering import comment_body, posted_on, render_response, responses_page
+from tests.factories import CommentFactory
 
 
 def test_body_is_escaped():
@@ -30,3 +44,152 @@ def test_javascript_urls_are_not_linked():
 
 def test_line_breaks_become_br():
     assert comment_body("one\ntwo\r\nthree") == "one<br>two<br>three"
+
+
+# --- The quick path: no urlize for a text with nothing that could be a link ----------------
+
+# Characters that make urlize look twice (., @, :, w, h, t, p, s, /, o, r, g, m,
+# c, n, e...), in every case, with the letters Unicode case-folding matches to
+# s, k and i (long s U+017F, Kelvin sign U+212A, dotted and dotless i), markup
+# and line breaks.
+NEAR_LINKS = st.text(
+    st.sampled_from(list("./:@wWhHtTpPsSſoOrRgGcCmMnNeEdDuUiIİıvVlLkK <>\"'&;\n()[],!-_1")),
+    max_size=60,
+)
+
+
+@examples(max_examples=400, deadline=None, derandomize=bool(os.environ.get("CI")))
+@given(NEAR_LINKS)
+def test_the_quick_path_draws_what_urlize_draws(text):
+    slow = urlize(text, nofollow=True, autoescape=True).replace(
+        'rel="nofollow"', 'rel="nofollow ugc noopener"'
+    )
+    slow = re.sub(r"\r\n|\r|\n", "<br>", slow)
+    assert comment_body(text) == slow
+
+
+def test_a_text_without_links_skips_urlize(monkeypatch):
+    import comments.rendering
+
+    monkeypatch.setattr(comments.rendering, "urlize", None)  # would fail if called
+    assert comment_body("Fine words. Nothing to link.") == "Fine words. Nothing to link."
+
+
+# --- A response ----------------------------------------------------------------------------
+
+
+def test_date_reads_as_the_date_filter_writes_it():
+    moment = datetime.datetime(2026, 3, 9, 23, 30, tzinfo=datetime.UTC)
+    expected = date_filter(timezone.localtime(moment), r"j F Y \a\t H:i")
+    assert posted_on(moment) == expected == "9 March 2026 at 23:30"
+
+
+def test_date_is_in_the_sites_time_zone():
+    summer = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    assert posted_on(summer) == "2 July 2026 at 00:30"  # Europe/London, BST
+
+
+def drawn(**fields):
+    values = {
+        "pk": 7,
+        "author_name": "Ada <Reader>",
+        "author_url": "",
+        "body": "Well put.",
+        "status": Comment.Status.APPROVED,
+        "created_at": datetime.datetime(2026, 3, 9, 12, 0, tzinfo=datetime.UTC),
+        **fields,
+    }
+    return render_response(Comment(**values), reply_page=fields.pop("reply_page", None))
+
+
+def test_response_is_an_article_named_by_its_id():
+    assert drawn().startswith('<article id="comment-7" class="comment mb-4">')
+
+
+def test_author_name_is_escaped():
+    assert "Ada &lt;Reader&gt;</h3>" in drawn()
+
+
+def test_author_links_to_their_website():
+    html = drawn(author_url="https://ada.example/?a=1&b=2")
+    assert '<a href="https://ada.example/?a=1&amp;b=2" rel="nofollow ugc noopener">' in html
+
+
+def test_pending_response_is_marked_and_links_nothing():
+    html = drawn(
+        status=Comment.Status.PENDING,
+        author_url="https://ada.example/",
+        body="see https://x.example",
+    )
+    assert "comment-pending" in html
+    assert "Your comment is awaiting moderation." in html
+    assert "<a " not in html
+
+
+def test_reply_link_names_the_page_of_responses():
+    comment = Comment(
+        pk=7,
+        author_name="Ada",
+        body="x",
+        status=Comment.Status.APPROVED,
+        created_at=datetime.datetime(2026, 3, 9, 12, 0, tzinfo=datetime.UTC),
+    )
+    assert 'href="?replyto=7#respond"' in render_response(comment, reply_page=1)
+    assert 'href="?cpage=3&amp;replyto=7#respond"' in render_response(comment, reply_page=3)
+    assert 'Reply<span class="visually-hidden"> to Ada</span>' in render_response(
+        comment, reply_page=1
+    )
+    assert "replyto" not in render_response(comment)
+
+
+# --- A page of responses, with the fragment cache -------------------------------------------
+
+
+@pytest.fixture
+def fragments_on(settings):
+    settings.FRAGMENT_CACHE = True
+
+
+@pytest.mark.django_db
+def test_a_readers_pending_reply_shows_under_its_response_from_the_fragment_cache(
+    article, fragments_on, django_assert_num_queries
+):
+    top = CommentFactory(article=article, body="Top")
+    mine = CommentFactory(article=article, parent=top, status="pending", body="Mine")
+    article.refresh_from_db()
+    responses_page(article, page=1, pending_ids=[], can_reply=True)  # cached for everyone
+    with django_assert_num_queries(1):  # the reader's own pending responses only
+        html = responses_page(article, page=1, pending_ids=[mine.pk], can_reply=True).html
+    top_html = html[html.index(f'id="comment-{top.pk}"') :]
+    assert top_html.index("Mine") < top_html.index("</ol>")
+
+
+@pytest.mark.django_db
+def test_nobody_elses_page_costs_a_query_once_cached(
+    article, fragments_on, django_assert_num_queries
+):
+    CommentFactory.create_batch(3, article=article)
+    article.refresh_from_db()
+    first = responses_page(article, page=1, pending_ids=[], can_reply=True)
+    with django_assert_num_queries(0):
+        again = responses_page(article, page=1, pending_ids=[], can_reply=True)
+    assert again.html == first.html
+
+
+@pytest.mark.django_db
+def test_pending_top_level_response_shows_last_on_the_last_page_only(
+    article, fragments_on, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    CommentFactory.create_batch(2, article=article)
+    mine = CommentFactory(article=article, status="pending", body="Mine, newest")
+    article.refresh_from_db()
+    for page in (1, 2):
+        responses_page(article, page=page, pending_ids=[], can_reply=True)
+    assert (
+        "Mine, newest"
+        not in responses_page(article, page=1, pending_ids=[mine.pk], can_reply=True).html
+    )
+    last = responses_page(article, page=2, pending_ids=[mine.pk], can_reply=True).html
+    assert last.rstrip().endswith("</article>\n</li>\n</ol>")
+    assert "Mine, newest" in last[last.rindex("<li>") :]

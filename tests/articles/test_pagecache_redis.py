@@ -1,0 +1,77 @@
+"""The page cache's purges reach every server process through Redis.
+
+Two separate cache clients stand for two server processes. The test uses a key
+prefix of its own and deletes only its own keys (SCAN + DEL): the shared Redis
+is never flushed. Needs TEST_REDIS_URL (.ci/run sets it).
+"""
+
+import os
+import uuid
+
+import pytest
+from django.core.cache.backends.redis import RedisCache
+
+from articles import pagecache
+from articles.models import Article
+from comments.models import Comment
+from comments.moderation import approve_comments
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db]
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+
+@pytest.fixture
+def two_processes(settings):
+    if not REDIS_URL:
+        pytest.skip("TEST_REDIS_URL is not set: no Redis server to test the shared page cache on")
+    import redis
+
+    settings.PAGE_CACHE = True
+    settings.FRAGMENT_CACHE = True
+    pagecache._LEARNED_DEPENDENCIES.clear()
+    prefix = f"newsroom-test-pagecache-{uuid.uuid4().hex}"
+
+    def client():
+        return RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
+
+    yield client(), client()
+    server = redis.Redis.from_url(REDIS_URL)
+    for key in server.scan_iter(match=f"{prefix}:*"):
+        server.delete(key)
+    server.close()
+
+
+def test_a_purge_by_one_process_reaches_the_other(client, two_processes, monkeypatch):
+    first, second = two_processes
+    story = ArticleFactory(headline="Bridge reopens after repairs")
+    monkeypatch.setattr(pagecache, "cache", first)
+    for _ in range(2):
+        client.get(story.get_absolute_url())
+    Article.objects.filter(pk=story.pk).update(headline="Renamed by the other process")
+    assert b"Bridge reopens after repairs" in client.get(story.get_absolute_url()).content
+
+    monkeypatch.setattr(pagecache, "cache", second)
+    pagecache.purge_articles([story.pk])
+
+    monkeypatch.setattr(pagecache, "cache", first)
+    assert b"Renamed by the other process" in client.get(story.get_absolute_url()).content
+
+
+def test_an_approval_in_one_process_shows_in_the_other(
+    client, two_processes, monkeypatch, django_capture_on_commit_callbacks
+):
+    first, second = two_processes
+    story = ArticleFactory()
+    comment = CommentFactory(article=story, status="pending", body="Publish the minutes")
+    monkeypatch.setattr(pagecache, "cache", first)
+    for _ in range(2):
+        assert b"Publish the minutes" not in client.get(story.get_absolute_url()).content
+
+    monkeypatch.setattr(pagecache, "cache", second)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_comments(Comment.objects.filter(pk=comment.pk), by=UserFactory())
+
+    monkeypatch.setattr(pagecache, "cache", first)
+    assert b"Publish the minutes" in client.get(story.get_absolute_url()).content
