@@ -11,18 +11,23 @@ attribute is checked against what our own templates produce:
 - no URL attribute may hold a javascript:, vbscript: or data: URL, however it
   is spelled (entities, case, whitespace and control characters);
 - no element that loads or runs other content (iframe, object, embed, base,
-  meta refresh, <style>, SVG animation and foreignObject) may appear;
+  meta refresh, <style>, SVG animation and foreignObject) may appear, but for
+  our own frame of the response form;
 - no style attribute may hold script (expression(), javascript:).
 """
 
 import json
 import re
+from urllib.parse import urlsplit
 
 import html5lib
 from django.conf import settings
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 INERT_SCRIPT_TYPES = {"application/ld+json", "application/json", "importmap"}
+
+# Our own frames: the response form is framed at the end of each story.
+OUR_FRAMES = {"comments:form"}
 
 URL_ATTRIBUTES = {
     "action",
@@ -102,6 +107,16 @@ def _script_is_ours(element, allowed_prefixes):
     return True
 
 
+def _frame_is_ours(element):
+    src = element.get("src") or ""
+    if element.get("srcdoc") is not None or not src.startswith("/") or src.startswith("//"):
+        return False
+    try:
+        return resolve(urlsplit(src).path).view_name in OUR_FRAMES
+    except Resolver404:
+        return False
+
+
 def dangers(html):
     """Every part of `html` that a browser could run, as readable strings."""
     allowed_prefixes = (settings.STATIC_URL, reverse("admin:jsi18n"))
@@ -114,7 +129,7 @@ def dangers(html):
         where = f"<{name}>"
         if name == "script" and not _script_is_ours(element, allowed_prefixes):
             found.append(f"script {where}: {element.get('src') or (element.text or '')[:80]!r}")
-        if name in FORBIDDEN_ELEMENTS:
+        if name in FORBIDDEN_ELEMENTS and not (name == "iframe" and _frame_is_ours(element)):
             found.append(f"element {where}")
         if name == "meta" and element.get("http-equiv"):
             found.append(f"meta http-equiv={element.get('http-equiv')!r}")

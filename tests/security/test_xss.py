@@ -25,7 +25,13 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from articles.models import Article, Author, Section, Tag
-from comments.cookies import PENDING_COOKIE, PENDING_MAX_IDS, PENDING_SALT
+from comments.cookies import (
+    PENDING_COOKIE,
+    PENDING_MAX_IDS,
+    PENDING_SALT,
+    REMEMBER_COOKIE,
+    remember_details,
+)
 from comments.forms import CommentForm
 from comments.models import Comment
 from tests.comments.conftest import post_data, post_url
@@ -270,6 +276,28 @@ def pending_cookie(ids):
     response = HttpResponse()
     response.set_signed_cookie(PENDING_COOKIE, ".".join(map(str, ids)), salt=PENDING_SALT)
     return response.cookies[PENDING_COOKIE].value
+
+
+def test_remembered_details_fill_the_form_frame_harmlessly(corpus_site):
+    # "Save my name, email, and website": the frame pre-fills the form from a
+    # cookie holding what the reader typed.
+    story = next(iter(corpus_site.values()))
+    url = reverse("comments:form", args=[story.pk])
+    found = []
+    for payload in PAYLOADS:
+        reader = Client()
+        reader.cookies[REMEMBER_COOKIE] = remembered_cookie(payload)
+        found += [(payload, item) for item in dangers_on(reader, url, replyto=payload)]
+
+    assert found == []
+
+
+def remembered_cookie(payload):
+    """The newsroom_commenter value a browser keeps after "Save my name…" with `payload` typed."""
+    response = HttpResponse()
+    details = dict.fromkeys(("author_name", "author_email", "author_url"), payload)
+    remember_details(response, details)
+    return response.cookies[REMEMBER_COOKIE].value
 
 
 # --- The corpus and the checker themselves --------------------------------------------
