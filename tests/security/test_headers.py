@@ -155,3 +155,11 @@ def test_pages_may_not_be_framed(client):
 
 def test_windows_we_open_cannot_reach_back(client):
     assert client.get("/")["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_only_the_response_forms_frame_may_be_framed_and_only_by_the_site(client, story):
+    response = client.get(reverse("comments:form", args=[story.pk]))
+
+    assert csp_directives(response)["frame-ancestors"] == ["'self'"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert csp_directives(response)["script-src"] == ["'self'"]
