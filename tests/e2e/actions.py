@@ -84,22 +84,49 @@ def pull_quote(page, text):
     )
 
 
+# The story's page frames the form (so that the page itself can be cached for
+# everyone; docs/ARCHITECTURE.md "Caching"). A reader sees one form under the
+# story; Playwright reaches into the frame by its accessible name.
+FORM_FRAME = 'iframe[title="Leave a Response form"]'
+
+
+def response_form(page):
+    """Where the comment form is: in its frame under a story, or inline in the
+    page that answers a refused post (with the reader's input and errors).
+    The frame loads lazily, when a reader scrolls near it: so does this.
+    Given the form's frame itself, returns it."""
+    if not hasattr(page, "main_frame"):
+        return page
+    page.wait_for_load_state()
+    frame = page.locator(FORM_FRAME)
+    if frame.count():
+        frame.scroll_into_view_if_needed()
+        return frame.content_frame
+    return page
+
+
 def comment_field(page, label):
-    return page.get_by_label(label, exact=True)
+    return response_form(page).get_by_label(label, exact=True)
+
+
+def post_button(page):
+    return response_form(page).get_by_role("button", name=POST_BUTTON)
 
 
 def fill_comment_form(page, *, body, name, email, website=""):
-    comment_field(page, COMMENT).fill(body)
-    comment_field(page, NAME).fill(name)
-    comment_field(page, EMAIL).fill(email)
+    """Fill in the form under the story open in `page` (or the form itself)."""
+    form = response_form(page)
+    form.get_by_label(COMMENT, exact=True).fill(body)
+    form.get_by_label(NAME, exact=True).fill(name)
+    form.get_by_label(EMAIL, exact=True).fill(email)
     if website:
-        comment_field(page, WEBSITE).fill(website)
+        form.get_by_label(WEBSITE, exact=True).fill(website)
 
 
 def post_comment(page, **reader):
     """Fill in the form under the story open in `page` and post it."""
     fill_comment_form(page, **(reader or READER))
-    page.get_by_role("button", name=POST_BUTTON).click()
+    post_button(page).click()
 
 
 def error_summary(page):

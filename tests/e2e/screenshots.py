@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.actions import (
     DESKTOP,
+    FORM_FRAME,
     PHONE,
     POST_BUTTON,
     THANK_YOU,
@@ -20,6 +21,7 @@ from tests.e2e.actions import (
     comment_field,
     error_summary,
     log_in,
+    post_button,
     post_comment,
     scroll_through,
 )
@@ -50,9 +52,13 @@ WAITING_RESPONSES = [
 
 
 def save(page_or_element, name, **options):
-    """Save a picture once every (lazy-loaded) image on the page has arrived."""
+    """Save a picture once every (lazy-loaded) image on the page, and the
+    comment form in its (lazy-loaded) frame, have arrived."""
     page = getattr(page_or_element, "page", page_or_element)
     scroll_through(page)
+    if page.locator(FORM_FRAME).count():
+        post_button(page).wait_for()
+        page.evaluate("window.scrollTo(0, 0)")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page_or_element.screenshot(path=SCREENSHOTS / name, animations="disabled", **options)
 
@@ -82,7 +88,7 @@ def test_comment_form_showing_errors(new_context, demo):
     page = new_context(viewport=DESKTOP).new_page()
     page.goto(demo.get_absolute_url())
     comment_field(page, WEBSITE).fill("javascript:alert(1)")
-    page.get_by_role("button", name=POST_BUTTON).click()
+    post_button(page).click()
     expect(error_summary(page)).to_be_visible()
     form = page.locator("form").filter(has=page.get_by_role("button", name=POST_BUTTON))
     save(form, "comment-form-errors.png")

@@ -1,7 +1,7 @@
 """Journey 5, keyboard only: a reader who cannot use a mouse reaches the
-comment form with Tab, fills it in and sends it with Enter, sees where the
-focus is at every step, and lands on the error summary when something is
-missing."""
+comment form with Tab (into its frame, as any focusable content), fills it in
+and sends it with Enter, sees where the focus is at every step, and lands on
+the error summary when something is missing."""
 
 import pytest
 from playwright.sync_api import expect
@@ -10,12 +10,13 @@ from tests.e2e.actions import (
     COMMENT,
     EMAIL,
     NAME,
-    POST_BUTTON,
     READER,
     THANK_YOU,
     WEBSITE,
     comment_field,
     error_summary,
+    post_button,
+    response_form,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fast_antispam")]
@@ -24,14 +25,20 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fast_antispam")]
 MAX_TABS = 300
 
 # How the focused element shows it has focus: an outline or a box shadow
-# (Bootstrap's focus ring), whichever the stylesheet gives it.
+# (Bootstrap's focus ring), whichever the stylesheet gives it. Focus inside the
+# comment form's frame is the frame's own focused element (the page's
+# activeElement is then the <iframe>).
 FOCUS_STYLE = """() => {
-    const style = getComputedStyle(document.activeElement);
+    let focused = document.activeElement;
+    while (focused && focused.tagName === "IFRAME" && focused.contentDocument) {
+        focused = focused.contentDocument.activeElement;
+    }
+    const style = focused.ownerDocument.defaultView.getComputedStyle(focused);
     const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
     const shadow = style.boxShadow && style.boxShadow !== "none";
     return {
-        tag: document.activeElement.tagName,
-        text: (document.activeElement.innerText || document.activeElement.name || "").slice(0, 60),
+        tag: focused.tagName,
+        text: (focused.innerText || focused.name || "").slice(0, 60),
         visible: Boolean(outline || shadow),
     };
 }"""
@@ -69,8 +76,8 @@ def test_comment_form_is_filled_and_sent_with_the_keyboard_only(page, demo):
     tab_to_next(page, comment_field(page, EMAIL))
     page.keyboard.type(READER["email"])
     tab_to_next(page, comment_field(page, WEBSITE))
-    tab_to_next(page, page.get_by_role("checkbox", name="Save my name"))
-    tab_to_next(page, page.get_by_role("button", name=POST_BUTTON))
+    tab_to_next(page, response_form(page).get_by_role("checkbox", name="Save my name"))
+    tab_to_next(page, post_button(page))
     page.keyboard.press("Enter")
 
     expect(page.get_by_text(THANK_YOU)).to_be_visible()
@@ -116,7 +123,7 @@ def test_skip_link_takes_a_keyboard_reader_past_the_navigation(page, demo):
 
 def test_error_summary_links_take_the_reader_to_the_field_to_fix(page, demo):
     page.goto(demo.get_absolute_url())
-    tab_to(page, page.get_by_role("button", name=POST_BUTTON))
+    tab_to(page, post_button(page))
     page.keyboard.press("Enter")
     expect(error_summary(page)).to_be_visible()
 

@@ -6,12 +6,12 @@ from playwright.sync_api import expect
 
 from tests.e2e.actions import (
     COMMENT,
-    POST_BUTTON,
     READER,
     THANK_YOU,
     comment_field,
     error_summary,
     open_story_from_home,
+    post_button,
     post_comment,
 )
 
@@ -29,7 +29,7 @@ def test_reader_without_javascript_reads_and_comments(page, demo):
     expect(page.get_by_text(demo.standfirst).first).to_be_visible()
     expect(page.get_by_role("blockquote").first).to_be_visible()
 
-    page.get_by_role("button", name=POST_BUTTON).click()
+    post_button(page).click()
     expect(error_summary(page)).to_be_visible()
 
     post_comment(page, **READER)

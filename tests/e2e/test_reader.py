@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.actions import (
     COMMENT,
+    DESKTOP,
     EMAIL,
+    FORM_FRAME,
     FORM_HEADING,
     NAME,
     PHONE,
@@ -22,8 +24,10 @@ from tests.e2e.actions import (
     comment_field,
     error_summary,
     open_story_from_home,
+    post_button,
     post_comment,
     pull_quote,
+    response_form,
     responses_from,
     scroll_through,
 )
@@ -53,7 +57,7 @@ def test_reader_reads_the_lead_story_and_leaves_a_response(page, new_context, de
 
     # An empty form: an error for each required field, nothing saved.
     responses_before = count_all_responses()
-    page.get_by_role("button", name=POST_BUTTON).click()
+    post_button(page).click()
     summary = error_summary(page)
     expect(summary).to_be_visible()
     for label in (COMMENT, NAME, EMAIL):
@@ -109,7 +113,7 @@ def test_markup_typed_into_a_response_is_shown_as_text_and_never_run(page, new_c
 
 def test_ticking_save_my_details_fills_in_the_form_next_time(page, demo):
     page.goto(demo.get_absolute_url())
-    page.get_by_role("checkbox", name="Save my name, email, and website").check()
+    response_form(page).get_by_role("checkbox", name="Save my name, email, and website").check()
     post_comment(page, **READER, website="https://ada.example.org/")
     expect(page.get_by_text(THANK_YOU)).to_be_visible()
 
@@ -137,6 +141,7 @@ def test_story_with_comments_closed_offers_no_form(page, demo):
     page.goto(demo.get_absolute_url())
 
     expect(page.get_by_text("Comments are closed.")).to_be_visible()
+    expect(page.locator(FORM_FRAME)).to_have_count(0)
     expect(page.get_by_role("button", name=POST_BUTTON)).to_have_count(0)
 
 
@@ -180,3 +185,44 @@ def test_unknown_address_gets_a_helpful_not_found_page(page, demo):
     expect(page.get_by_role("searchbox").first).to_be_visible()
     page.get_by_role("link", name="Newsroom").first.click()
     expect(page.get_by_role("link", name=demo.headline, exact=True).first).to_be_visible()
+
+
+# The frame's measurements: its box, and the document inside it.
+FRAME_FIT = """frame => {
+    const inner = frame.contentDocument.documentElement;
+    const style = getComputedStyle(frame);
+    return {
+        frameHeight: frame.clientHeight,
+        frameWidth: frame.clientWidth,
+        contentHeight: inner.scrollHeight,
+        contentWidth: inner.scrollWidth,
+        formHeight: Math.ceil(frame.contentDocument.body.getBoundingClientRect().height),
+        border: style.borderTopWidth,
+    };
+}"""
+
+
+# Resolves once the frame is as tall as the form inside it.
+FITTED = """frame => new Promise(done => {
+    const body = frame.contentDocument.body;
+    const check = () => Math.abs(frame.clientHeight - body.getBoundingClientRect().height) < 2
+        ? done() : setTimeout(check, 50);
+    check();
+})"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_the_response_form_fits_its_frame_without_a_scroll_bar(
+    new_context, demo, viewport, javascript
+):
+    page = new_context(viewport=viewport, java_script_enabled=javascript).new_page()
+    page.goto(demo.get_absolute_url())
+    comment_field(page, COMMENT).wait_for()
+    frame = page.locator(FORM_FRAME)
+    if javascript:  # comments/frame.js fits the frame to the form
+        frame.evaluate(FITTED)
+    fit = frame.evaluate(FRAME_FIT)
+    assert fit["contentHeight"] <= fit["frameHeight"], fit
+    assert fit["contentWidth"] <= fit["frameWidth"], fit
+    assert fit["border"] == "0px"
