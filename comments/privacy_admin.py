@@ -45,9 +45,7 @@ class CommenterDataActions:
             count = privacy.erase_commenter_data(emails)
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d response anonymised.", "%(count)d responses anonymised.", count
-                )
+                ngettext("%(count)d response anonymised.", "%(count)d responses anonymised.", count)
                 % {"count": count},
                 messages.SUCCESS,
             )
