@@ -34,3 +34,20 @@ def csp_directives(response, header="Content-Security-Policy"):
 def staff_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# The password of `editor_account`, for tests that sign in through the form.
+PASSWORD = "a-long-and-correct-passphrase"
+
+
+@pytest.fixture
+def cheap_hashing(settings):
+    """Every sign-in attempt hashes a password: the fast hasher keeps tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def editor_account(cheap_hashing):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="ed", password=PASSWORD, is_staff=True, groups=["Editors"])

@@ -11,25 +11,13 @@ from django.contrib.auth import authenticate
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.security.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cheap_hashing")]
 
 LOGIN = reverse("admin:login")
 ATTACKER = "198.51.100.66"
 COLLEAGUE = "198.51.100.10"
-PASSWORD = "a-long-and-correct-passphrase"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashing(settings):
-    # Every attempt hashes a password: the fast hasher keeps the test quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def editor_account():
-    return UserFactory(username="ed", password=PASSWORD, is_staff=True, groups=["Editors"])
 
 
 def sign_in(client, password, *, address=ATTACKER, username="ed", **headers):

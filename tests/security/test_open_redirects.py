@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.security.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cheap_hashing")]
 
-PASSWORD = "a-long-and-correct-passphrase"
 
 # Shapes browsers resolve to another host, or run.
 HOSTILE_TARGETS = [
@@ -48,16 +48,6 @@ def stays_on_site(location):
         and parts.scheme == ""
         and parts.netloc == ""
     )
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def editor_account():
-    return UserFactory(username="ed", password=PASSWORD, is_staff=True, groups=["Editors"])
 
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
