@@ -28,7 +28,6 @@ from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
 from articles import pagecache
-from articles.rendering import iso_datetime
 
 from .models import Comment
 from .thread import Pagination, build_thread, effective_page
@@ -64,11 +63,28 @@ def pending_body(text):
     return mark_safe(_LINE_BREAK.sub("<br>", escape(text)))  # noqa: S308 - escaped
 
 
+class LocalDates:
+    """A response's date as the page shows it, in the site's time zone: its
+    `<time datetime>` value and "27 November 2026 at 14:05" (the date filter's
+    "j F Y \\a\\t H:i"). The zone and the month names are looked up once
+    per list rather than once per response."""
+
+    def __init__(self):
+        self.zone = timezone.get_current_timezone()
+        self.months = {}
+
+    def __call__(self, moment):
+        local = moment.astimezone(self.zone)
+        month = self.months.get(local.month)
+        if month is None:
+            month = self.months[local.month] = str(MONTHS[local.month])
+        shown = f"{local.day} {month} {local.year} at {local:%H:%M}"
+        return local.isoformat(timespec="seconds"), shown
+
+
 def posted_on(moment):
-    """ "27 November 2026 at 14:05" in the site's time zone (the date filter's
-    "j F Y \\a\\t H:i", without the filter's cost)."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {MONTHS[local.month]} {local.year} at {local:%H:%M}"
+    """The date a response shows, e.g. "27 November 2026 at 14:05"."""
+    return LocalDates()(moment)[1]
 
 
 # --- One response --------------------------------------------------------------------
@@ -95,9 +111,11 @@ _REPLY_LINK = (
 )
 
 
-def render_response(comment, *, reply_page=None):
+def render_response(comment, *, reply_page=None, dates=None):
     """One response as HTML. `reply_page`: offer a Reply link (the page of
-    responses it is on); only approved top-level responses take replies."""
+    responses it is on); only approved top-level responses take replies.
+    `dates`: a LocalDates shared by the responses of a list."""
+    iso, shown = (dates or LocalDates())(comment.created_at)
     pending = comment.is_pending
     name = escape(comment.author_name)
     if comment.author_url and not pending:
@@ -112,8 +130,8 @@ def render_response(comment, *, reply_page=None):
         id=comment.pk,
         pending_class=" comment-pending" if pending else "",
         author=author,
-        iso=iso_datetime(comment.created_at),
-        date=posted_on(comment.created_at),
+        iso=iso,
+        date=shown,
         awaiting=_AWAITING if pending else "",
         body=pending_body(comment.body) if pending else comment_body(comment.body),
         reply=reply,
@@ -128,16 +146,17 @@ def render_entries(thread, *, can_reply):
     approved responses of a `thread.Thread` page: what the fragment cache
     keeps (the reader's own pending responses are added by `render_list`)."""
     reply_page = thread.page if can_reply else None
+    dates = LocalDates()
     rendered = []
     for entry in thread.entries:
         if entry.comment.is_pending:
             continue
         replies = "".join(
-            f"<li>{render_response(reply)}</li>\n"
+            f"<li>{render_response(reply, dates=dates)}</li>\n"
             for reply in entry.replies
             if not reply.is_pending
         )
-        html = render_response(entry.comment, reply_page=reply_page)
+        html = render_response(entry.comment, reply_page=reply_page, dates=dates)
         rendered.append((entry.comment.pk, html, replies))
     return rendered
 
@@ -148,10 +167,12 @@ def render_list(entries, *, pending=(), pending_replies=None):
     pending_replies = pending_replies or {}
     if not entries and not pending:
         return ""
+    dates = LocalDates()
     parts = ['<ol class="comment-list list-unstyled">\n']
     for comment_id, html, replies in entries:
         mine = "".join(
-            f"<li>{render_response(reply)}</li>\n" for reply in pending_replies.get(comment_id, ())
+            f"<li>{render_response(reply, dates=dates)}</li>\n"
+            for reply in pending_replies.get(comment_id, ())
         )
         parts.append(f"<li>\n{html}\n")
         if replies or mine:
@@ -161,7 +182,7 @@ def render_list(entries, *, pending=(), pending_replies=None):
             )
         parts.append("</li>\n")
     for comment in pending:
-        parts.append(f"<li>\n{render_response(comment)}\n</li>\n")
+        parts.append(f"<li>\n{render_response(comment, dates=dates)}\n</li>\n")
     parts.append("</ol>")
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped in render_response
 

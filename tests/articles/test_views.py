@@ -615,3 +615,101 @@ def test_preview_of_a_scheduled_story_says_when_it_goes_live(client, editor):
     article = ArticleFactory(published_at=datetime.datetime(2026, 3, 11, 9, 0, tzinfo=datetime.UTC))
     html = page(client, reverse("articles:preview", args=[article.pk]))
     assert "This story is scheduled for 11 March 2026, 09:00" in html
+
+
+# --- Page weight and images (issue 5 §3) -------------------------------------------------------
+
+READERS_SENTENCES = [
+    "I live two streets from the river and we were flooded in the last storm.",
+    "What worries me is the price, and who decided it behind closed doors.",
+    "Thank you for linking the letter itself rather than summarising it.",
+    "Could you publish the department's cost model if you obtain it?",
+    "The council meeting on Thursday is open to the public, for anyone who wants to ask.",
+    "Emergency rules for a scheme planned for a decade do not sound like an emergency.",
+]
+
+
+@pytest.fixture
+def busy_story():
+    """The story of issue 5's figures: about 3,700 characters of body, three
+    pull-quotes, four sources, two authors, four tags, a picture, and 50
+    responses of one to six sentences (one in six a reply, one in five with
+    a website)."""
+    from tests.factories import CommentFactory
+
+    paragraph = " ".join(READERS_SENTENCES[:4])  # ~280 characters
+    story = ArticleFactory(
+        headline="Procurement chief resigns over the flood barrier contract",
+        body="".join(f"<p>{paragraph} ({n})</p>" for n in range(13)),
+        authors=AuthorFactory.create_batch(2),
+        tags=TagFactory.create_batch(4),
+        hero_image=jpeg_upload(1600, 900),
+        hero_alt="The estuary at low tide",
+    )
+    sources = SourceFactory.create_batch(4, article=story, quoted_text=paragraph)
+    for n in range(3):
+        PullQuoteFactory(article=story, after_paragraph=2 + 3 * n, source=sources[n])
+    tops = []
+    for n in range(50):
+        parent = tops[n % len(tops)] if tops and n % 6 == 5 else None
+        comment = CommentFactory(
+            article=story,
+            parent=parent,
+            body=" ".join(READERS_SENTENCES[: 1 + n % 6]),
+            author_url="https://example.org/reader" if n % 5 == 0 else "",
+            created_at=NOW - datetime.timedelta(minutes=60 - n),
+        )
+        if parent is None:
+            tops.append(comment)
+    return story
+
+
+def test_fifty_response_article_page_is_under_60_kb(client, busy_story):
+    html = page(client, busy_story.get_absolute_url())
+    assert html.count('class="comment mb-4') == 50
+    assert len(html.encode()) < 60 * 1024
+
+
+@pytest.mark.parametrize("url", ["/", "story", "author"])
+def test_every_image_has_a_width_and_a_height(client, busy_story, url):
+    author = busy_story.ordered_authors()[0]
+    author.photo = jpeg_upload(400, 400, name="face.jpg")
+    author.save()
+    ArticleFactory(hero_image=jpeg_upload(800, 600), hero_alt="Another picture")
+    url = {"story": busy_story.get_absolute_url(), "author": author.get_absolute_url()}.get(
+        url, url
+    )
+    images = [attrs for tag, attrs in html_elements(page(client, url)) if tag == "img"]
+    assert len(images) >= 2
+    for attrs in images:
+        assert attrs.get("width", "").isdigit() and attrs.get("height", "").isdigit(), attrs
+
+
+@pytest.mark.parametrize("url", ["/", "story"])
+def test_only_the_first_picture_loads_eagerly_the_rest_lazily(client, busy_story, url):
+    ArticleFactory(hero_image=jpeg_upload(800, 600), hero_alt="Another picture")
+    ArticleFactory(hero_image=jpeg_upload(800, 600), hero_alt="A third picture")
+    url = busy_story.get_absolute_url() if url == "story" else url
+    html = page(client, url)
+    main = html[html.index('<main id="main"') :]
+    pictures = [attrs for tag, attrs in html_elements(main) if tag == "img"]
+    first, *rest = pictures
+    assert (first["loading"], first["fetchpriority"]) == ("eager", "high")
+    assert all(attrs["loading"] == "lazy" for attrs in rest)
+
+
+def test_the_response_form_frame_loads_lazily(client, busy_story):
+    html = page(client, busy_story.get_absolute_url())
+    [frame] = [attrs for tag, attrs in html_elements(html) if tag == "iframe"]
+    assert frame["loading"] == "lazy"
+
+
+@pytest.mark.parametrize("url", ["/", "story"])
+def test_no_render_blocking_request_leaves_the_site(client, busy_story, url):
+    html = page(client, busy_story.get_absolute_url() if url == "story" else url)
+    for tag, attrs in html_elements(html):
+        if tag == "link" and attrs.get("rel") == "stylesheet":
+            assert attrs["href"].startswith("/static/"), attrs
+        if tag == "script" and "src" in attrs:
+            assert attrs["src"].startswith("/static/"), attrs
+            assert "defer" in attrs or "async" in attrs, attrs
