@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.actions import POST_BUTTON, error_summary, log_in
+from tests.e2e.actions import error_summary, log_in, post_button
 
 pytestmark = pytest.mark.e2e
 
@@ -67,26 +67,16 @@ def test_public_pages_meet_no_violation(watched, demo):
     assert found == []
 
 
-def response_form(page):
-    """Where the "Leave a Response" form is: its frame at the end of the story
-    (comments/views.py: CommentFormView), or the page itself after a refused post."""
-    frame = page.get_by_title("Leave a Response form")
-    if not frame.count():
-        return page
-    frame.scroll_into_view_if_needed()  # it loads lazily, as a reader reaches it
-    return page.frame_locator('iframe[title="Leave a Response form"]')
-
-
 def test_the_comment_form_frame_meets_no_violation(watched, demo):
     watched.goto(demo.get_absolute_url())
-    response_form(watched).get_by_role("button", name=POST_BUTTON).wait_for()
+    post_button(watched).wait_for()
 
     assert violations(watched) == []
 
 
 def test_the_comment_forms_script_runs_under_the_policy(watched, demo, fast_antispam):
     watched.goto(demo.get_absolute_url())
-    response_form(watched).get_by_role("button", name=POST_BUTTON).click()
+    post_button(watched).click()
 
     # error-summary.js (a static file) moved focus to the summary.
     expect(error_summary(watched)).to_be_focused()
