@@ -345,8 +345,11 @@ def _with_public_headers(response):
     if not response.has_header("ETag"):
         digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
         response["ETag"] = f'"{digest}"'
-    if not response.has_header("Last-Modified"):
-        response["Last-Modified"] = http_date()
+    # When this copy was rendered, even where the view said otherwise (a feed
+    # says its newest story's date, which goes back in time when that story
+    # is taken down): a change always means a later render. The ETag is the
+    # exact validator; this one counts whole seconds.
+    response["Last-Modified"] = http_date()
     return response
 
 

@@ -191,6 +191,19 @@ def test_changed_page_answers_an_old_etag_in_full(client, story, committed):
     assert "A new headline" in response.content.decode()
 
 
+def test_a_feed_taken_back_in_time_is_not_answered_304(client, editor, committed):
+    """A feed's newest story taken down: the feed now ends earlier, but it changed."""
+    with time_machine.travel(NOW, tick=False):
+        ArticleFactory(published_at=NOW - datetime.timedelta(hours=2))
+        newest = ArticleFactory(published_at=NOW - datetime.timedelta(hours=1))
+        seen = client.get("/feed/")["Last-Modified"]
+    with time_machine.travel(NOW + datetime.timedelta(minutes=1), tick=False):
+        with committed():
+            unpublish_article(newest, by=editor)
+        response = client.get("/feed/", headers={"if-modified-since": seen})
+    assert response.status_code == 200
+
+
 def test_not_found_is_not_cached_nor_public(client):
     response = client.get("/no-such-section/")
     assert response.status_code == 404
