@@ -107,6 +107,27 @@ def _validate_decodes(file, position):
 # What an image keeps when it is re-encoded: how it is drawn, nothing about
 # who took it, where, or with what.
 KEPT_IMAGE_INFO = {"transparency", "duration", "loop", "background"}
+# What Pillow reports about a file that says nothing about its author: its
+# format's own header fields and the colour profile (kept, passed separately).
+HARMLESS_IMAGE_INFO = {
+    "icc_profile",
+    "dpi",
+    "jfif",
+    "jfif_version",
+    "jfif_unit",
+    "jfif_density",
+    "progressive",
+    "progression",
+    "adobe",
+    "adobe_transform",
+    "version",
+    "gamma",
+    "aspect",
+    "srgb",
+    "extension",
+    "interlace",
+    "compression",
+}
 
 
 def strip_metadata(file):
@@ -143,6 +164,14 @@ def strip_metadata(file):
         output = io.BytesIO()
         cleaned.save(output, image_format, **options)
     return ContentFile(output.getvalue(), name=getattr(file, "name", None))
+
+
+def carries_metadata(file):
+    """Whether the image in `file` has anything strip_metadata removes."""
+    file.seek(0)
+    with Image.open(file) as image:
+        telling = set(image.info) - KEPT_IMAGE_INFO - HARMLESS_IMAGE_INFO
+        return bool(image.getexif() or telling)
 
 
 class MetadataFreeImageField(models.ImageField):

@@ -13,6 +13,12 @@ from PIL import ExifTags, Image, ImageCms
 
 from articles.models import Article, Author
 from tests.articles.admin_forms import ADD_URL, article_form, png_upload
+from tests.articles.photos import (
+    GPS_LATITUDE,
+    camera_exif,
+    photo_with_gps,
+    reveals_anything,
+)
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,60 +155,6 @@ def test_an_author_photo_bomb_is_refused(editor_client, settings):
 # --- Metadata: nothing about where, when or with what a picture was taken ----------
 # (articles/images.py: strip_metadata, MetadataFreeImageField)
 
-# Somewhere a source's photo must never reveal: 51°30'N 0°07'W.
-GPS_LATITUDE = (51.0, 30.0, 0.0)
-XMP_WITH_GPS = (
-    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
-    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
-    b'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="51,30.0N"/>'
-    b"</rdf:RDF></x:xmpmeta>"
-)
-
-
-# What the test pictures carry that must not survive, as bytes in the file.
-SECRETS = [b"PhoneCo", b"SN-1234567", b"51,30", b"51.5N"]
-
-
-def _camera_exif(orientation=1):
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "PhoneCo"
-    exif[ExifTags.Base.BodySerialNumber] = "SN-1234567"
-    exif[ExifTags.Base.Orientation] = orientation
-    exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N",
-        ExifTags.GPS.GPSLatitude: GPS_LATITUDE,
-        ExifTags.GPS.GPSLongitudeRef: "W",
-        ExifTags.GPS.GPSLongitude: (0.0, 7.0, 0.0),
-    }
-    return exif
-
-
-def _photo_with_gps(image_format="JPEG", size=(60, 40), orientation=1, **options):
-    """A phone photo as a source might send it: GPS position, camera serial, XMP."""
-    output = io.BytesIO()
-    extra = {"xmp": XMP_WITH_GPS} if image_format in {"JPEG", "PNG", "WEBP"} else {}
-    Image.new("RGB", size, (120, 80, 40)).save(
-        output, image_format, exif=_camera_exif(orientation), **extra, **options
-    )
-    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
-    return SimpleUploadedFile(f"scene.{extension}", output.getvalue())
-
-
-def _reveals_anything(stored_file):
-    """Whether a stored image still says where, or with what, it was taken."""
-    stored_file.open("rb")
-    data = stored_file.read()
-    stored_file.close()
-    with Image.open(io.BytesIO(data)) as image:
-        exif = image.getexif()
-        return bool(
-            exif
-            or exif.get_ifd(ExifTags.IFD.GPSInfo)
-            or image.info.get("xmp")
-            or image.info.get("comment")
-            or any(secret in data for secret in SECRETS)
-        )
-
 
 def _stored_hero(editor_client, upload):
     response = _post_hero(editor_client, upload)
@@ -212,7 +164,7 @@ def _stored_hero(editor_client, upload):
 
 def test_the_test_photo_really_carries_gps():
     # The premise of the tests below.
-    with Image.open(_photo_with_gps()) as image:
+    with Image.open(photo_with_gps()) as image:
         assert image.getexif().get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude] == (
             GPS_LATITUDE
         )
@@ -220,13 +172,13 @@ def test_the_test_photo_really_carries_gps():
 
 @pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
 def test_a_stored_hero_image_keeps_no_metadata(editor_client, image_format):
-    article = _stored_hero(editor_client, _photo_with_gps(image_format))
+    article = _stored_hero(editor_client, photo_with_gps(image_format))
 
-    assert not _reveals_anything(article.hero_image)
+    assert not reveals_anything(article.hero_image)
 
 
 def test_a_stored_hero_image_keeps_its_format_and_size(editor_client):
-    article = _stored_hero(editor_client, _photo_with_gps(size=(60, 40)))
+    article = _stored_hero(editor_client, photo_with_gps(size=(60, 40)))
 
     with Image.open(article.hero_image.path) as image:
         assert (image.format, image.size) == ("JPEG", (60, 40))
@@ -234,12 +186,12 @@ def test_a_stored_hero_image_keeps_its_format_and_size(editor_client):
 
 @pytest.mark.parametrize("rendition", ["hero_480", "hero_800", "hero_1200"])
 def test_every_rendition_keeps_no_metadata(editor_client, rendition):
-    article = _stored_hero(editor_client, _photo_with_gps(size=(1300, 700)))
+    article = _stored_hero(editor_client, photo_with_gps(size=(1300, 700)))
 
     spec = getattr(article, rendition)
     spec.generate()
 
-    assert not _reveals_anything(spec)
+    assert not reveals_anything(spec)
 
 
 def test_a_rendition_of_an_older_file_with_gps_keeps_none(settings):
@@ -247,17 +199,17 @@ def test_a_rendition_of_an_older_file_with_gps_keeps_none(settings):
     # pilkit re-encodes renditions without metadata all the same.
     from django.core.files.storage import default_storage
 
-    name = default_storage.save("heroes/old.jpg", _photo_with_gps(size=(900, 500)))
+    name = default_storage.save("heroes/old.jpg", photo_with_gps(size=(900, 500)))
     article = ArticleFactory(hero_image=name, hero_alt="A scene")
 
     article.hero_480.generate()
 
-    assert not _reveals_anything(article.hero_480)
+    assert not reveals_anything(article.hero_480)
 
 
 def test_the_picture_is_turned_upright_before_its_orientation_tag_goes(editor_client):
     # Orientation 6: the camera was held on its side; viewers rotate 90°.
-    article = _stored_hero(editor_client, _photo_with_gps(size=(60, 40), orientation=6))
+    article = _stored_hero(editor_client, photo_with_gps(size=(60, 40), orientation=6))
 
     with Image.open(article.hero_image.path) as image:
         assert image.size == (40, 60)
@@ -267,7 +219,7 @@ def test_the_picture_is_turned_upright_before_its_orientation_tag_goes(editor_cl
 def test_the_colour_profile_is_kept(editor_client):
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
-    article = _stored_hero(editor_client, _photo_with_gps(icc_profile=profile))
+    article = _stored_hero(editor_client, photo_with_gps(icc_profile=profile))
 
     with Image.open(article.hero_image.path) as image:
         assert image.info["icc_profile"] == profile
@@ -279,36 +231,36 @@ def test_a_gif_comment_is_dropped(editor_client):
 
     article = _stored_hero(editor_client, SimpleUploadedFile("map.gif", output.getvalue()))
 
-    assert not _reveals_anything(article.hero_image)
+    assert not reveals_anything(article.hero_image)
 
 
 def test_an_animation_keeps_its_frames(editor_client):
     frames = [Image.new("RGB", (30, 30), (60 * n, 0, 0)) for n in range(3)]
     output = io.BytesIO()
-    frames[0].save(output, "WEBP", save_all=True, append_images=frames[1:], exif=_camera_exif())
+    frames[0].save(output, "WEBP", save_all=True, append_images=frames[1:], exif=camera_exif())
 
     article = _stored_hero(editor_client, SimpleUploadedFile("loop.webp", output.getvalue()))
 
     with Image.open(article.hero_image.path) as image:
         assert image.n_frames == 3
-    assert not _reveals_anything(article.hero_image)
+    assert not reveals_anything(article.hero_image)
 
 
 def test_an_author_photo_keeps_no_metadata(editor_client):
-    data = {"name": "Ann Lee", "slug": "ann-lee", "role": "", "bio": "", "photo": _photo_with_gps()}
+    data = {"name": "Ann Lee", "slug": "ann-lee", "role": "", "bio": "", "photo": photo_with_gps()}
 
     editor_client.post(reverse("admin:articles_author_add"), data)
 
     author = Author.objects.get()
-    assert not _reveals_anything(author.photo)
+    assert not reveals_anything(author.photo)
     author.photo_thumbnail.generate()
-    assert not _reveals_anything(author.photo_thumbnail)
+    assert not reveals_anything(author.photo_thumbnail)
 
 
 def test_a_story_saved_outside_the_admin_is_stripped_too():
-    article = ArticleFactory(hero_image=_photo_with_gps(), hero_alt="A scene")
+    article = ArticleFactory(hero_image=photo_with_gps(), hero_alt="A scene")
 
-    assert not _reveals_anything(article.hero_image)
+    assert not reveals_anything(article.hero_image)
 
 
 def test_a_truncated_image_is_refused(editor_client, settings):
