@@ -9,6 +9,7 @@ never commits).
 """
 
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -547,3 +548,14 @@ def test_nginx_bypasses_every_personal_cookie():
     config = (Path(settings.BASE_DIR) / "deploy" / "nginx" / "newsroom.conf").read_text()
     for cookie in pagecache.PERSONAL_COOKIES:
         assert f'"~*(^|;\\s*){cookie}="' in config, cookie
+
+
+def test_purge_page_cache_command_makes_every_page_stale(client, story, pages_only):
+    from django.core.management import call_command
+
+    cache_page(client, story.get_absolute_url())
+    cache_page(client, "/")
+    quietly_rename(story, "Renamed quietly")
+    call_command("purge_page_cache", stdout=io.StringIO())
+    assert "Renamed quietly" in text(client, story.get_absolute_url())
+    assert "Renamed quietly" in text(client, "/")
