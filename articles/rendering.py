@@ -8,6 +8,7 @@ The result is a list of parts the template renders in order, so the quote's
 markup lives in a template (`articles/_pull_quote.html`), not in Python.
 """
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -36,16 +37,17 @@ class BodyPart:
     quote: object | None = None
 
 
+_NEWLINE = re.compile("\n")
+
+
 class _ParagraphEnds(HTMLParser):
     """Finds where each top-level `</p>` ends, as offsets into the source."""
 
     def __init__(self, source):
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.line_starts = [0]
-        for index, char in enumerate(source):
-            if char == "\n":
-                self.line_starts.append(index + 1)
+        # Where each line starts (getpos() counts lines and columns).
+        self.line_starts = [0, *(match.end() for match in _NEWLINE.finditer(source))]
         self.depth = 0
         self.ends = []
 
