@@ -197,6 +197,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.login_client_ip"
+AXES_USERNAME_CALLABLE = "newsroom.security.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
@@ -208,7 +209,6 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media files -------------------------------------------------
-AXES_USERNAME_CALLABLE = "newsroom.security.login_username"
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
