@@ -133,11 +133,17 @@ CACHES = {
             # A dead Redis must not hang a request: fail fast (issue 8).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         },
+        # Django keeps 300 entries by default in these two, then drops a third:
+        # too few for the page cache (a page of ~60 KB per address).
         "database": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "newsroom_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         },
-        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "locmem": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }[CACHE_BACKEND]
     | {"KEY_PREFIX": CACHE_KEY_PREFIX}
 }
