@@ -1,15 +1,11 @@
 """The page cache's purges reach every server process through Redis.
 
-Two separate cache clients stand for two server processes. The test uses a key
-prefix of its own and deletes only its own keys (SCAN + DEL): the shared Redis
-is never flushed. Needs TEST_REDIS_URL (.ci/run sets it).
+Two separate cache clients stand for two server processes (`two_processes`,
+tests/conftest.py: a key prefix of the test's own, only its keys deleted, the
+shared Redis never flushed). Needs TEST_REDIS_URL (.ci/run sets it).
 """
 
-import os
-import uuid
-
 import pytest
-from django.core.cache.backends.redis import RedisCache
 
 from articles import pagecache
 from articles.models import Article
@@ -19,28 +15,12 @@ from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
-
-@pytest.fixture
-def two_processes(settings):
-    if not REDIS_URL:
-        pytest.skip("TEST_REDIS_URL is not set: no Redis server to test the shared page cache on")
-    import redis
-
+@pytest.fixture(autouse=True)
+def _caches_on(settings):
     settings.PAGE_CACHE = True
     settings.FRAGMENT_CACHE = True
     pagecache._LEARNED_DEPENDENCIES.clear()
-    prefix = f"newsroom-test-pagecache-{uuid.uuid4().hex}"
-
-    def client():
-        return RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
-
-    yield client(), client()
-    server = redis.Redis.from_url(REDIS_URL)
-    for key in server.scan_iter(match=f"{prefix}:*"):
-        server.delete(key)
-    server.close()
 
 
 def test_a_purge_by_one_process_reaches_the_other(client, two_processes, monkeypatch):

@@ -1,39 +1,15 @@
 """The flood limit is shared by every server process through Redis.
 
-Two separate cache clients stand for two server processes. The test uses a key
-prefix of its own and deletes only its own keys (SCAN + DEL): the shared Redis
-is never flushed. Needs TEST_REDIS_URL (.ci/run sets it).
+Two separate cache clients stand for two server processes (`two_processes`,
+tests/conftest.py: a key prefix of the test's own, only its keys deleted, the
+shared Redis never flushed). Needs TEST_REDIS_URL (.ci/run sets it).
 """
 
-import os
-import uuid
-
 import pytest
-from django.core.cache.backends.redis import RedisCache
 
 from comments.flood import FloodLimit
 
 pytestmark = pytest.mark.redis
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-
-
-@pytest.fixture
-def two_processes():
-    if not REDIS_URL:
-        pytest.skip("TEST_REDIS_URL is not set: no Redis server to test the shared flood limit on")
-    import redis
-
-    prefix = f"newsroom-test-flood-{uuid.uuid4().hex}"
-
-    def client():
-        return RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
-
-    yield client(), client()
-    server = redis.Redis.from_url(REDIS_URL)
-    for key in server.scan_iter(match=f"{prefix}:*"):
-        server.delete(key)
-    server.close()
 
 
 def test_a_response_accepted_by_one_process_limits_the_other(two_processes):
