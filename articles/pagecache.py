@@ -128,10 +128,11 @@ def _versions_before_rendering(keys, fetched):
     the cache does not hold gets a fresh version; if another process adds
     one first, theirs is read back."""
     versions = {key: fetched[key] for key in keys if key in fetched}
-    missing = [key for key in keys if key not in versions]
-    for key in missing:
+    for key in [key for key in keys if key not in versions]:
         candidate = _fresh_version()
-        versions[key] = candidate if cache.add(key, candidate, timeout=None) else cache.get(key)
+        current = candidate if cache.add(key, candidate, timeout=None) else cache.get(key)
+        if current is not None:  # else gone again at once: nothing is stored under it
+            versions[key] = current
     return versions
 
 
@@ -420,8 +421,10 @@ def cached_fragment(name, article_id, render, *, variant=()):
         logger.exception("Fragment cache skipped: the cache did not answer")
         return render()
     html = render()
-    try:
-        cache.set(key, ([versions[name] for name in dependencies], html), settings.PAGE_CACHE_TTL)
-    except Exception:
-        logger.exception("Fragment not cached: the cache did not answer")
+    if versions.keys() >= set(dependencies):
+        try:
+            entry = ([versions[name] for name in dependencies], html)
+            cache.set(key, entry, settings.PAGE_CACHE_TTL)
+        except Exception:
+            logger.exception("Fragment not cached: the cache did not answer")
     return html
