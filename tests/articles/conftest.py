@@ -23,6 +23,20 @@ NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
+def editor_client(client, editor):
+    """The test client, signed in as a member of Editors."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    """The test client, signed in as a member of Writers."""
+    client.force_login(writer)
+    return client
+
+
+@pytest.fixture
 def frozen_clock():
     """Time stands still at NOW (time_machine), for rules that depend on it."""
     with time_machine.travel(NOW, tick=False):

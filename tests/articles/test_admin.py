@@ -37,12 +37,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def _action(client, action, articles):
     return client.post(
         CHANGELIST_URL,

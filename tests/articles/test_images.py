@@ -24,12 +24,6 @@ from tests.factories import ArticleFactory, SectionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def _png_header_only(width, height):
     """A PNG that claims `width` by `height` pixels but carries almost no data: a
     decompression bomb's header, dangerous only to code that decodes it."""

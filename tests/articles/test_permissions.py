@@ -24,18 +24,6 @@ from tests.factories import ArticleFactory, SectionFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def writer_client(client, writer):
-    client.force_login(writer)
-    return client
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def _codenames(group_name):
     return set(Group.objects.get(name=group_name).permissions.values_list("codename", flat=True))
 
