@@ -128,10 +128,16 @@ CACHE_BACKEND = env.str(
 CACHES = {
     "default": {
         "redis": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a dead Redis is a miss, logged, never an
+            # error: the site serves from the database (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            # A dead Redis must not hang a request: fail fast (issue 8).
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # Fail fast, then leave Redis alone for a few seconds (issue 8).
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "retry_after": env.float("CACHE_RETRY_AFTER_SECONDS", default=5),
+            },
         },
         # Django keeps 300 entries by default in these two, then drops a third:
         # too few for the page cache (a page of ~60 KB per address).
@@ -171,6 +177,12 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+# A moderators' email that fails (mail server down or slow) is tried again
+# after each of these delays in turn, in seconds, then given up (logged).
+# Needs a backend that can run a task later (database); see comments/tasks.py.
+NOTIFY_RETRY_DELAYS = env.list(
+    "NOTIFY_RETRY_DELAYS", cast=int, default=[60, 300, 900, 3600, 3 * 3600, 6 * 3600]
+)
 
 # --- Passwords and auth ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
