@@ -34,6 +34,7 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
+
 class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
