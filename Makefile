@@ -8,6 +8,9 @@
 #   make lint           ruff
 #   make bench          server-side timings over 10,000 stories, then the article
 #                       page over HTTP (wrk, gunicorn, nginx); SMOKE=1: a quick pass
+#   make bench-data     100,000 stories and 1,000,000 responses in PostgreSQL (SIZE=1k: a
+#                       hundredth), kept for `make bench SIZE=100k`
+#   make bench SIZE=100k  the server-side pages at 1k and 100k side by side, with ratios
 #   make audit          known vulnerabilities in the pinned requirements (pip-audit)
 #   make serve          production settings on loopback: gunicorn + task worker
 
@@ -21,7 +24,7 @@ PY := $(BIN)/python
 # The browser tests (tests/e2e) drive Debian's Chromium: apt-get install chromium.
 export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run serve test screenshots lint bench audit migrate demo clean
+.PHONY: run serve test screenshots lint bench bench-data audit migrate demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -78,10 +81,21 @@ lint: $(VENV)/.dev-installed
 # BENCH_ARGS go to the server-side one, HTTP_BENCH_ARGS to the HTTP one;
 # WRITE=1 records both in docs/performance.md; SMOKE=1 runs every step of both
 # with tiny loads, for CI (well under a minute, nothing recorded).
+# SIZE=100k (or 1k) instead: only the server-side pages, over `make bench-data`'s
+# databases (built first if missing), at 1k and at SIZE side by side.
 bench: $(VENV)/.dev-installed
 	$(if $(and $(SMOKE),$(WRITE)),$(error SMOKE=1 measures too briefly to record: leave out WRITE=1))
+ifdef SIZE
+	$(PY) -m bench.server_side --size $(SIZE) $(if $(WRITE),--write) $(BENCH_ARGS)
+else
 	$(PY) -m bench.server_side $(if $(SMOKE),--articles 200 --requests 3 --warmup 1) $(if $(WRITE),--write) $(BENCH_ARGS)
 	$(PY) -m bench.http_load $(if $(SMOKE),--smoke) $(if $(WRITE),--write) $(HTTP_BENCH_ARGS)
+endif
+
+# `make bench-data`: bench/data.py, in minutes with INSERT ... SELECT on PostgreSQL,
+# into newsroom_bench_<SIZE> (kept; BENCH_DATA_ARGS="--drop" removes it, "--force" rebuilds).
+bench-data: $(VENV)/.dev-installed
+	$(PY) -m bench.data --size $(or $(SIZE),100k) $(BENCH_DATA_ARGS)
 
 # Known vulnerabilities in what production runs (requirements.txt, every
 # package pinned, so no resolving). Asks PyPI's vulnerability data over the
