@@ -17,7 +17,11 @@ POST /comments/post/<article id>/ answers:
 - 429, the same page, over the flood limit;
 - 403, the same page with "Comments are closed.", when the story takes no
   more responses; 404 for a story that is not public; 413 for an oversized
-  post (comments/middleware.py).
+  post (comments/middleware.py);
+- 503 with "please try again" and every field the reader filled in, ready to
+  post again, when the database is away (newsroom/outage.py). Nothing was
+  saved, or, if the connection died just after the commit, the response was
+  saved once: posting again then hears "already posted", never a duplicate.
 None of these is ever cached (`Cache-Control: private, no-store`).
 """
 
@@ -32,6 +36,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.models import Article
 from articles.views import ArticleDetailView
+from newsroom import outage
 
 from . import cookies
 from .client import client_ip, user_agent
@@ -78,6 +83,13 @@ class PostCommentView(View):
     http_method_names = ["post"]
 
     def post(self, request, article_id):
+        try:
+            return self.post_comment(request, article_id)
+        except outage.DATABASE_OUTAGE as error:
+            outage.log_outage(request, error)
+            return self.try_again(request)
+
+    def post_comment(self, request, article_id):
         article = get_object_or_404(Article.objects.published(), pk=article_id)
         form = CommentForm(request.POST, article=article)
         if not moderator.comments_open(article):
@@ -95,6 +107,16 @@ class PostCommentView(View):
             form.add_error("body", refusal.message)
             return self.article_page(request, article, form, status=refusal.status)
         return self.thank(request, form, comment)
+
+    @staticmethod
+    def try_again(request):
+        """The 503 page with the reader's words in a form that posts them again."""
+        kept = {name: request.POST.get(name, "") for name in CommentForm.base_fields}
+        return outage.unavailable(
+            request,
+            template_name="comments/try_again.html",
+            context={"kept": kept, "action": request.path},
+        )
 
     def thank(self, request, form, comment):
         messages.success(

@@ -19,9 +19,9 @@ admin gets this page too; their browser's Back button still holds the form.
 import logging
 
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import loader
-from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)

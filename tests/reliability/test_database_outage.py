@@ -1,0 +1,151 @@
+"""The database goes away (a restart): readers get a friendly 503, a commenter
+their text back ready to post again, and a half-done post leaves nothing
+(newsroom/outage.py, comments/views.py; issue 8).
+
+The outage is made with Django's documented query hook,
+`connection.execute_wrapper`, raising what psycopg raises when the server is
+gone: the views, the middleware and the templates all run for real."""
+
+import html
+import re
+
+import pytest
+from django.db import OperationalError, connection
+
+from articles.models import Article
+from comments.models import Comment
+from comments.views import THANK_YOU
+from tests.comments.conftest import post_data, post_url
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+STORY_BODY = "The council should publish the full minutes, every page of them."
+
+
+def database_down(execute, sql, params, many, context):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+def fails_on(statement):
+    """A database that goes away in the middle of a request, at `statement`."""
+
+    def wrapper(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(statement):
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(headline="Council approves the bridge budget")
+
+
+def form_fields(page):
+    """The name and value of every input and textarea of the page's form."""
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    fields |= dict(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S))
+    return {name: html.unescape(value) for name, value in fields.items()}
+
+
+# --- Readers ------------------------------------------------------------------------
+
+
+def test_a_page_during_an_outage_is_a_friendly_503(client, article):
+    with connection.execute_wrapper(database_down):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Back in a moment" in page
+    assert "Traceback" not in page
+    assert "OperationalError" not in page
+
+
+def test_the_503_says_when_to_come_back(client, article):
+    with connection.execute_wrapper(database_down):
+        response = client.get("/")
+    assert response["Retry-After"] == "15"
+
+
+def test_the_503_is_never_kept_by_a_cache(client, article):
+    with connection.execute_wrapper(database_down):
+        response = client.get("/")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_page_the_page_cache_holds_is_still_served(client, article):
+    client.get(article.get_absolute_url())  # learns what the page shows
+    first = client.get(article.get_absolute_url())  # stored
+    with connection.execute_wrapper(database_down):
+        again = client.get(article.get_absolute_url())
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+def test_the_outage_is_logged_in_one_line(client, article, caplog):
+    with connection.execute_wrapper(database_down):
+        client.get("/")
+    [record] = [r for r in caplog.records if r.name == "newsroom.outage"]
+    assert "Database unavailable" in record.getMessage()
+    assert record.exc_info is None
+
+
+def test_the_site_answers_again_once_the_database_is_back(client, article):
+    with connection.execute_wrapper(database_down):
+        client.get("/")
+    assert client.get("/").status_code == 200
+
+
+# --- A commenter --------------------------------------------------------------------
+
+
+def test_a_response_posted_during_an_outage_asks_to_try_again(client, article):
+    with connection.execute_wrapper(database_down):
+        response = client.post(post_url(article), post_data(article, body=STORY_BODY))
+    assert response.status_code == 503
+    assert "Please try again" in response.content.decode()
+
+
+def test_a_response_posted_during_an_outage_keeps_every_word(client, article):
+    with connection.execute_wrapper(database_down):
+        response = client.post(
+            post_url(article),
+            post_data(article, body=STORY_BODY, author_name="Zoë <Reader>"),
+        )
+    kept = form_fields(response.content.decode())
+    assert kept["body"] == STORY_BODY
+    assert kept["author_name"] == "Zoë <Reader>"
+    assert kept["author_email"] == "ada@example.org"
+
+
+def test_the_kept_response_posts_again_once_the_database_is_back(client, article):
+    with connection.execute_wrapper(database_down):
+        refused = client.post(post_url(article), post_data(article, body=STORY_BODY))
+    again = client.post(post_url(article), form_fields(refused.content.decode()))
+    assert again.status_code == 303
+    assert THANK_YOU in client.get(again["Location"]).content.decode()
+    assert Comment.objects.get().body == STORY_BODY
+
+
+def test_a_response_posted_during_an_outage_is_not_saved(client, article):
+    with connection.execute_wrapper(fails_on("INSERT")):
+        client.post(post_url(article), post_data(article))
+    assert not Comment.objects.exists()
+
+
+# --- Atomicity ------------------------------------------------------------------------
+
+
+def test_a_post_that_fails_after_its_insert_leaves_nothing(client, article, settings):
+    # A known commenter's response is published at once: the insert, then the
+    # story's count in the same transaction. The database goes away between.
+    settings.COMMENTS_AUTO_APPROVE_KNOWN = True
+    CommentFactory(article=article, author_email="ada@example.org")
+    count_before = Article.objects.get(pk=article.pk).comment_count
+    with connection.execute_wrapper(fails_on('UPDATE "ARTICLES_ARTICLE"')):
+        response = client.post(post_url(article), post_data(article, body=STORY_BODY))
+    assert response.status_code == 503
+    assert not Comment.objects.filter(body=STORY_BODY).exists()
+    assert Article.objects.get(pk=article.pk).comment_count == count_before
