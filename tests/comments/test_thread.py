@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from comments.models import Comment
 from comments.thread import MAX_PAGE, build_thread, find_reply_target, parse_page
 from tests.factories import CommentFactory
 
@@ -104,3 +105,25 @@ def test_parse_page(value, page):
 
 def test_parse_page_caps_large_numbers():
     assert parse_page("999999") == min(999999, MAX_PAGE)
+
+
+def test_the_thread_shows_exactly_the_public_responses(article):
+    """THREAD_SQL spells CommentQuerySet.public()'s rule: the two agree."""
+    statuses = ["approved", "pending", "rejected", "spam"]
+    for n, status in enumerate(statuses):
+        top = CommentFactory(article=article, status=status, created_at=minutes_ago(60 - n))
+        for m, reply_status in enumerate(statuses):
+            CommentFactory(
+                article=article, parent=top, status=reply_status, created_at=minutes_ago(30 - m)
+            )
+    CommentFactory(status="approved")  # another story's
+    thread = build_thread(fresh(article))
+    shown = {c.pk for entry in thread.entries for c in (entry.comment, *entry.replies)}
+    public = Comment.objects.public().for_article(article)
+    assert shown == set(public.values_list("pk", flat=True))
+
+
+def test_dates_are_aware_on_every_database(article):
+    CommentFactory(article=article)
+    (entry,) = build_thread(fresh(article)).entries
+    assert timezone.is_aware(entry.comment.created_at)
