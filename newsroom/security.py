@@ -13,6 +13,7 @@ PERMISSIONS_POLICY, AXES_*), documented in README's "Security and privacy".
 """
 
 import copy
+import sys
 
 from axes.backends import AxesStandaloneBackend
 from csp.constants import NONCE
@@ -21,6 +22,8 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.views import defaults
 from js_asset import Media
+
+from newsroom import outage
 
 # The editor (Tiptap, inside django-prose-editor 0.28.0's editor.js) injects
 # its core stylesheet (`white-space: pre-wrap` and the like, which ProseMirror
@@ -122,5 +125,10 @@ def login_username(request, credentials):
 def server_error(request, template_name="500.html"):
     """Django's 500 view, allowed the inline <style> of templates/500.html: that
     page must not depend on static files (they may be what failed), and it is
-    rendered with an empty context, so nothing in it comes from a visitor."""
+    rendered with an empty context, so nothing in it comes from a visitor.
+
+    The database lost outside a view (a middleware saving a session, say) is
+    the outage's 503, as newsroom/outage.py's middleware answers inside one."""
+    if outage.is_database_outage(sys.exc_info()[1]):
+        return outage.unavailable(request)
     return defaults.server_error(request, template_name=template_name)

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.db import OperationalError, connection
+from django.test import Client
 
 from articles.models import Article
 from comments.models import Comment
@@ -149,3 +150,27 @@ def test_a_post_that_fails_after_its_insert_leaves_nothing(client, article, sett
     assert response.status_code == 503
     assert not Comment.objects.filter(body=STORY_BODY).exists()
     assert Article.objects.get(pk=article.pk).comment_count == count_before
+
+
+class CountsStoriesAfterTheView:
+    """A middleware that asks the database after the view, as a session save does."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        Article.objects.count()
+        return response
+
+
+def test_an_outage_outside_any_view_is_the_same_503(settings, article):
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "tests.reliability.test_database_outage.CountsStoriesAfterTheView",
+    ]
+    client = Client(raise_request_exception=False)
+    with connection.execute_wrapper(fails_on("SELECT COUNT")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()
