@@ -9,16 +9,20 @@ One run, on 127.0.0.1 only, with progress on stderr:
    3 pull-quotes, 50 approved responses and the form), collects static files
    into a temporary STATIC_ROOT;
 3. profiles cold renders of that page in this process (bench/render_profile.py);
-4. serves it as `make serve` does: gunicorn -c gunicorn.conf.py, WEB_CONCURRENCY=2
+4. serves the floor, a plain Django 5.2 "hello world" (bench/hello:
+   startproject's settings and middleware, one view), with the same
+   gunicorn.conf.py and worker count; every ratio is to its throughput;
+5. serves the page as `make serve` does: gunicorn -c gunicorn.conf.py, WEB_CONCURRENCY=2
    sync workers, DEBUG off, HTTPS_ONLY=0, CONN_MAX_AGE, whitenoise, Redis as the
    shared cache under a key prefix of this run's own, and nginx in front
    (bench/nginx.conf.template, with deploy/nginx/newsroom.conf's rules);
-5. checks each address answers 200 with what it should (the headline, the 50
-   responses, the form), then measures it with wrk: /healthz (the floor), the
-   page saved as a static file through whitenoise and through nginx (the
-   ceiling), the page cold (caches off), for a logged-in editor, anonymous,
-   and behind nginx; requests/s, p50, p99, and each one's ratio to its target;
-6. stops everything it started and removes what it made (servers, database,
+6. checks each address answers 200 with what it should (the headline, the 50
+   responses, the form), then measures it with wrk: the hello world (the
+   floor, first and last), /healthz, the page saved as a static file through
+   whitenoise and through nginx (the ceiling), the page cold (caches off), for
+   a logged-in editor, anonymous, and behind nginx; requests/s, p50, p99, CPU
+   time a request, and each one's ratio to its target;
+7. stops everything it started and removes what it made (servers, database,
    its Redis keys, temporary files), also on Ctrl-C or failure.
 
     python -m bench.http_load              # measure and print the tables
@@ -79,6 +83,9 @@ SMOKE_LOAD = wrk.Load(threads=1, connections=4, seconds=1, warmup_seconds=0)
 # The demo's editor (articles/demo/content.py): a logged-in member of staff.
 SESSION_READER = ("editor", "newsroom-demo")
 STATIC_COPY = "bench/article.html"  # the page, saved as a static file
+# The floor: bench/hello, a plain Django project, and what its one view says.
+HELLO_APPLICATION = "bench.hello.wsgi:application"
+HELLO_BODY = b"Hello, world!\n"
 LOOPBACK = "127.0.0.1"
 
 
@@ -147,7 +154,8 @@ def _parse_arguments(argv):
         type=int,
         default=8141,
         help="first of the loopback ports used: PORT gunicorn, PORT+1 gunicorn with the "
-        "caches off, PORT+2 nginx, PORT+8 a Redis of the bench's own if none answers",
+        "caches off, PORT+2 nginx, PORT+3 the plain Django floor, PORT+8 a Redis of the "
+        "bench's own if none answers",
     )
     parser.add_argument(
         "--max-requests",
@@ -213,7 +221,8 @@ class _Run:
         progress(f"Machine: {machine_summary(with_memory=True)}; load average {_loads()}")
         # Before anything is created: a busy port most likely means another
         # bench is running, whose database this one must not replace.
-        for offset, name in enumerate(["gunicorn", "gunicorn (caches off)", "nginx"]):
+        servers = ["gunicorn", "gunicorn (caches off)", "nginx", "gunicorn (plain Django)"]
+        for offset, name in enumerate(servers):
             refuse_busy_port(options.port + offset, name)
         self.redis_url = self._shared_cache()
         self._database()
@@ -234,8 +243,12 @@ class _Run:
         load_before = load_average()
         rows = []
 
-        with self._gunicorn(port=options.port, cold=False) as app:
-            rows.append(self._floor(app, "floor", "`/healthz` (the floor), first"))
+        # The floor runs the whole time (idle in between: its workers only
+        # wake for gunicorn's heartbeat), measured first and last.
+        with self._hello_world() as floor, self._gunicorn(port=options.port, cold=False) as app:
+            rows.append(self._floor(floor, "floor", "Plain Django hello world (the floor), first"))
+            self._check(app.base_url + "/healthz", _Exactly(b"ok\n"))
+            rows.append(self._wrk("healthz", "`/healthz`", app, "/healthz"))
             self._check(app.base_url + static_path, _Exactly(self.static_copy))
             rows.append(
                 self._wrk("static", "The page as a static file, whitenoise", app, static_path)
@@ -281,21 +294,24 @@ class _Run:
                     )
                 )
 
-        # The page with the page and fragment caches off, on a server of its own;
-        # then the floor again, so that the ratios compare figures taken under
-        # about the same load from the rest of the machine.
-        with self._gunicorn(port=options.port + 1, cold=True, label="caches off") as app:
-            self._check(app.base_url + url, expected)
-            rows.append(self._wrk("cold", "Article, cold (caches off)", app, url))
-            rows.append(self._floor(app, "floor-again", "`/healthz` (the floor), again"))
+            # The page with the page and fragment caches off, on a server of
+            # its own; then the floor again, so that the ratios compare figures
+            # taken under about the same load from the rest of the machine.
+            app.stop()
+            with self._gunicorn(port=options.port + 1, cold=True, label="caches off") as cold:
+                self._check(cold.base_url + url, expected)
+                rows.append(self._wrk("cold", "Article, cold (caches off)", cold, url))
+            rows.append(
+                self._floor(floor, "floor-again", "Plain Django hello world (the floor), again")
+            )
         context["load_average"] = f"{load_before:.1f} → {load_average():.1f}"
         context["recycled_workers"] = sum(server.recycled_workers() for server in self.gunicorns)
         context["max_requests"] = options.max_requests
         return rows, profile, context
 
-    def _floor(self, app, key, label):
-        self._check(app.base_url + "/healthz", _Exactly(b"ok\n"))
-        return self._wrk(key, label, app, "/healthz")
+    def _floor(self, server, key, label):
+        self._check(server.base_url + "/", _Exactly(HELLO_BODY))
+        return self._wrk(key, label, server, "/")
 
     def _save_static_copy(self, url, expected):
         """The page, rendered once in this process, as a static file: what
@@ -403,6 +419,26 @@ class _Run:
             env=self._server_environment(port=port, cold=cold),
             log_path=self.work_dir / f"gunicorn-{port}.log",
             label=label,
+        )
+        self.gunicorns.append(server)
+        return _Running(server)
+
+    def _hello_world(self):
+        """bench/hello served as Newsroom is: gunicorn.conf.py, 2 sync workers."""
+        port = self.options.port + 3
+        environment = os.environ | {
+            "DJANGO_SETTINGS_MODULE": "bench.hello.settings",
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_MAX_REQUESTS": str(self.options.max_requests),
+            "SECRET_KEY": self.secret_key,
+        }
+        server = Gunicorn(
+            port=port,
+            env=environment,
+            log_path=self.work_dir / f"gunicorn-{port}.log",
+            label="plain Django",
+            application=HELLO_APPLICATION,
+            ready_path="/",
         )
         self.gunicorns.append(server)
         return _Running(server)
@@ -522,6 +558,7 @@ class _Run:
             f"PostgreSQL {postgresql}, Redis {redis_version}, "
             f"gunicorn {importlib.metadata.version('gunicorn')}, nginx {nginx}, "
             f"wrk {wrk_version}",
+            "django": django.get_version().rsplit(".", 1)[0],
             "load": self.options.load,
             "body_characters": body_characters(story),
             "pull_quotes": story.pull_quotes.count(),
@@ -687,7 +724,7 @@ def _markdown_report(rows, context):
         "| Vs floor | Vs floor by CPU | Target | Result | Load | Notes |",
         "|---|--:|--:|--:|--:|--:|--:|---|---|--:|---|",
     ]
-    order = ["floor", "floor-again", "static", "nginx-static"]
+    order = ["floor", "floor-again", "healthz", "static", "nginx-static"]
     order += ["cold", "session", "anonymous", "nginx"]
     for row in (by_key[key] for key in order):
         result = row.result
@@ -749,8 +786,11 @@ def _conditions(context):
         f"{context['page_kb']:.1f} KB of HTML, {context['body_characters']:,} characters of "
         f"body, {context['pull_quotes']} pull-quotes, {context['responses']} approved responses "
         f"and the form. `make serve`'s settings: 2 sync workers, {recycling}. Cold = "
-        f"`{context['cold_switches']}`. The floor is the mean of its two runs (first and "
-        f"last). 1-minute load average {context['load_average']} while measuring (the Load "
+        f"`{context['cold_switches']}`. The floor: a plain Django {context['django']} "
+        '"hello world" (bench/hello: startproject\'s settings and middleware, one view), '
+        "served by the same gunicorn configuration and worker count; every ratio is to the "
+        "mean of its two runs (first and last). 1-minute load average "
+        f"{context['load_average']} while measuring (the Load "
         "column: at the end of each row's measurement; 2.0 means both cores busy). CPU a "
         "request: the user and system CPU time of the servers measured (gunicorn, nginx or "
         "both) and of wrk, divided by the requests served. It changes far less with the "

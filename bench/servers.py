@@ -1,5 +1,6 @@
 """The servers the HTTP bench starts and stops: gunicorn as `make serve` runs
-it, nginx in front of it, and (only where none answers) a Redis of its own.
+it (Newsroom, or bench/hello's plain Django: the floor), nginx in front of
+it, and (only where none answers) a Redis of its own.
 
 Each runs in a session of its own, so a Ctrl-C in the terminal reaches the
 bench, which then stops them in order; each is stopped by the process id the
@@ -111,19 +112,29 @@ class Gunicorn(Service):
 
     name = "gunicorn"
 
-    def __init__(self, *, port, env, log_path, label=""):
+    def __init__(
+        self,
+        *,
+        port,
+        env,
+        log_path,
+        label="",
+        application="newsroom.wsgi:application",
+        ready_path="/healthz",
+    ):
         env = env | {"PORT": str(port), "BIND": f"127.0.0.1:{port}"}
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
-            "newsroom.wsgi:application",
+            application,
             "-c",
             "gunicorn.conf.py",
         ]
         super().__init__(command, port=port, log_path=log_path, env=env)
         self.name = f"gunicorn{f' ({label})' if label else ''}"
+        self.ready_path = ready_path
 
     def start(self):
-        return super().start(ready_path="/healthz")
+        return super().start(ready_path=self.ready_path)
 
     def recycled_workers(self):
         """Workers started after the first ones (gunicorn.conf.py's max_requests

@@ -40,6 +40,7 @@ def _report(**overrides):
     rows = {
         "floor": _row("floor", 4000, 0.5),
         "floor-again": _row("floor-again", 4000, 0.5),
+        "healthz": _row("healthz", 3000, 0.7),
         "static": _row("static", 4000, 0.5),
         "nginx-static": _row("nginx-static", 60000, 0.02),
         "cold": _row("cold", 40, 30.0),
@@ -57,6 +58,7 @@ def _report(**overrides):
         "pull_quotes": 3,
         "responses": 50,
         "cold_switches": "PAGE_CACHE=0 FRAGMENT_CACHE=0",
+        "django": "5.2",
         "load_average": "1.0 → 1.0",
         "recycled_workers": 0,
         "max_requests": 0,
@@ -72,6 +74,27 @@ def test_each_target_is_judged_against_its_reference():
     assert "| ≥ 20% of floor | PASS |" in lines["session"]  # 25%
     assert "| ≥ 50% of floor | PASS |" in lines["anonymous"]  # 52.5%
     assert "≥ 50% of nginx static: 60.0% (by CPU 66.7%) | PASS |" in lines["nginx"]
+
+
+def test_the_floor_is_the_mean_of_the_plain_django_runs_not_healthz():
+    # 3,000 and 5,000: a floor of 4,000; /healthz (3,000) is a row, not the floor.
+    lines = _report(
+        floor=_row("floor", 3000, 0.5),
+        **{"floor-again": _row("floor-again", 5000, 0.5)},
+        healthz=_row("healthz", 1000, 0.7),
+        session=_row("session", 800, 2.0),
+    )
+
+    assert "| 20.0% |" in lines["session"]  # 800 of 4,000, not 80% of /healthz
+    assert "| ≥ 20% of floor | PASS |" in lines["session"]
+    assert "| 25.0% |" in lines["healthz"]
+
+
+def test_the_report_names_the_floor():
+    lines = _report()
+
+    conditions = next(line for line in lines.values() if "The floor:" in line)
+    assert 'a plain Django 5.2 "hello world" (bench/hello' in conditions
 
 
 def test_a_verdict_says_when_the_cpu_time_disagrees():
