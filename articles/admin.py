@@ -31,6 +31,7 @@ from .forms import (
     TagAdminForm,
 )
 from .models import Article, Author, Byline, PullQuote, Section, Source, Tag
+from .pagination import CappedCountAdminMixin
 from .publishing import can_publish, publish_article, submit_for_review, unpublish_article
 
 admin.site.site_header = "Newsroom"
@@ -147,7 +148,7 @@ class PullQuoteInline(StoryPartInline, admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(NonceMediaAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, SourceInline, PullQuoteInline]
     list_display = [

@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
+from articles.pagination import CappedCountAdminMixin
+
 from . import moderation
 from .models import Comment
 from .privacy_admin import CommenterDataActions
@@ -48,7 +50,9 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(CommenterDataActions, admin.ModelAdmin):
+class CommentAdmin(CappedCountAdminMixin, CommenterDataActions, admin.ModelAdmin):
+    # A million responses: counts are capped (CappedCountAdminMixin), and the
+    # queue is walked newest first by comment_queue_idx (status, -created_at).
     # What a moderator decides on comes first (the response, who wrote it, why
     # it was held), so it fits beside the filters at 1280 px; the story's
     # headline is cut short, last.

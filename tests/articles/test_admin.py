@@ -118,6 +118,23 @@ def test_the_list_costs_the_same_queries_for_many_stories(
     assert response.status_code == 200
 
 
+def test_the_list_never_counts_the_whole_table(editor_client, monkeypatch):
+    # 100,000 stories: counts stop at ArticleAdmin.max_count (articles/pagination.py).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.admin import ArticleAdmin
+
+    monkeypatch.setattr(ArticleAdmin, "max_count", 3)
+    ArticleFactory.create_batch(5)
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(CHANGELIST_URL)
+
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql for sql in counts)
+    assert "more than 3 articles" in response.text
+
+
 def test_the_state_filter_separates_scheduled_from_live(frozen, editor_client):
     ArticleFactory(headline="Already out")
     ArticleFactory(headline="Out tomorrow", published_at=NOW + datetime.timedelta(days=1))

@@ -154,6 +154,72 @@ def test_queue_query_count_is_constant(mod_client, django_assert_max_num_queries
         mod_client.get(CHANGELIST)
 
 
+# --- A queue of 100,000: counts are capped (articles/pagination.py) ---
+
+
+def uncapped_counts(queries):
+    """The COUNT queries that could read a whole table (no LIMIT inside)."""
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "LIMIT" not in q["sql"]]
+
+
+@pytest.fixture
+def count_cap(monkeypatch):
+    from comments.admin import CommentAdmin
+
+    monkeypatch.setattr(CommentAdmin, "max_count", 3)
+    return 3
+
+
+def test_queue_runs_no_uncapped_count(mod_client, count_cap):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CommentFactory.create_batch(5, status="pending")
+    with CaptureQueriesContext(connection) as queries:
+        mod_client.get(CHANGELIST)
+    assert uncapped_counts(queries.captured_queries) == []
+
+
+def test_queue_past_the_cap_says_more_than(mod_client, count_cap):
+    CommentFactory.create_batch(5, status="pending")
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert "more than 3 comments" in html
+
+
+def test_queue_under_the_cap_gives_the_exact_count(mod_client, count_cap):
+    CommentFactory.create_batch(2, status="pending")
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert "2 comments" in html
+    assert "more than" not in html
+
+
+def test_queue_pages_stop_at_the_cap(mod_client, count_cap, monkeypatch):
+    from comments.admin import CommentAdmin
+
+    monkeypatch.setattr(CommentAdmin, "list_per_page", 2)
+    monkeypatch.setattr(CommentAdmin, "max_count", 4)
+    CommentFactory.create_batch(5, status="pending")
+    # 4 counted, 2 a page: pages 1 and 2; a third page is the admin's "invalid page".
+    assert len(changelist_rows(mod_client.get(CHANGELIST, {"p": 2}))) == 2
+    assert mod_client.get(CHANGELIST, {"p": 3}).status_code == 302
+
+
+def test_select_all_across_pages_names_no_capped_number(mod_client, count_cap, monkeypatch):
+    from comments.admin import CommentAdmin
+
+    monkeypatch.setattr(CommentAdmin, "list_per_page", 2)
+    CommentFactory.create_batch(5, status="pending")
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert "Select all comments in this list (more than 3)" in html
+
+
+def test_admin_index_caps_the_pending_count(mod_client, monkeypatch):
+    monkeypatch.setattr("comments.templatetags.comments_admin.ADMIN_MAX_COUNT", 3)
+    CommentFactory.create_batch(5, status="pending")
+    html = mod_client.get(reverse("admin:index")).content.decode()
+    assert "More than 3 responses</strong> awaiting moderation" in html
+
+
 # --- Actions ---
 
 
