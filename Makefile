@@ -13,6 +13,8 @@
 #   make bench SIZE=100k  the server-side pages at 1k and 100k side by side, with ratios
 #   make audit          known vulnerabilities in the pinned requirements (pip-audit)
 #   make serve          production settings on loopback: gunicorn + task worker
+#   make loadtest       two gunicorns, 200 readers, 20 commenters, a moderator, 60 s; checks
+#   make faulttest      PostgreSQL restarted, Redis stopped, mail down, workers killed
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -96,6 +98,16 @@ endif
 # into newsroom_bench_<SIZE> (kept; BENCH_DATA_ARGS="--drop" removes it, "--force" rebuilds).
 bench-data: $(VENV)/.dev-installed
 	$(PY) -m bench.data --size $(or $(SIZE),100k) $(BENCH_DATA_ARGS)
+
+# Issue 8 (docs/reliability.md): loopback only, bounded, stop by themselves.
+# WRITE=1 records the figures in docs/reliability.md; SMOKE=1 is a quick pass.
+# loadtest uses the shared PostgreSQL (database faults_loadtest) and Redis
+# (keys faults-*); faulttest starts a PostgreSQL cluster and a Redis of its own.
+loadtest: $(VENV)/.dev-installed
+	$(PY) -m bench.loadtest $(if $(SMOKE),--smoke) $(if $(WRITE),--write) $(LOADTEST_ARGS)
+
+faulttest: $(VENV)/.dev-installed
+	$(PY) -m bench.faulttest $(if $(SMOKE),--smoke) $(if $(WRITE),--write) $(FAULTTEST_ARGS)
 
 # Known vulnerabilities in what production runs (requirements.txt, every
 # package pinned, so no resolving). Asks PyPI's vulnerability data over the
