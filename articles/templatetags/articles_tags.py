@@ -50,7 +50,6 @@ class StoryPartNode(template.Node):
         article = self.article.resolve(context)
 
         def render_part():
-            article.load_page_relations()
             return self.nodelist.render(context)
 
         if context.get("is_preview"):
@@ -66,7 +65,7 @@ def storypart(parser, token):
     of the story, from the fragment cache after that (articles/pagecache.py),
     so a reader who bypasses the page cache still gets it cheaply. The story's
     bylines, tags, quotes and sources are fetched only when a part is
-    rendered (`Article.load_page_relations`)."""
+    rendered (`Article.page_relations`)."""
     try:
         _, name, article = token.split_contents()
     except ValueError as error:
