@@ -66,6 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz for load balancers, before any host check, HTTPS
+    # redirect, session or query (newsroom/health.py says why that is safe).
+    "newsroom.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Response headers: Content-Security-Policy (the admin's own policy under
     # ADMIN_URL) and Permissions-Policy. newsroom/security.py says why.

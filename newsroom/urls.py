@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom.health import healthz
+from newsroom.health import HEALTH_PATH, healthz
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path(HEALTH_PATH.lstrip("/"), healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("comments/", include("comments.urls")),
     # Last: the articles app owns the top-level section paths (/<section>/...).
