@@ -1,7 +1,11 @@
 """The public site: thin generic views over `Article.objects.published()`.
 
-Lists are paginated by settings.ARTICLES_PER_PAGE. A page number that is not a
-page (`?page=abc`, `?page=0`, `?page=99999`) is a 404, as Django's
+Lists are paginated by settings.ARTICLES_PER_PAGE, and go back at most
+MAX_LIST_PAGES pages (issue 6): a list of 100,000 stories is not counted, and
+no page makes the database skip tens of thousands of rows. Readers reach older
+stories through search, a story's tags and authors, and crawlers through the
+sitemap; the last page says so. A page number that is not a page (`?page=abc`,
+`?page=0`, `?page=99999`, past the bound) is a 404, as Django's
 MultipleObjectMixin decides; it is never a 500.
 """
 
@@ -16,7 +20,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import pagecache
 from .models import Article, Author, Section, Tag
+from .pagination import CappedCountPaginator
 from .search import clean_query, search_articles
+
+# How far back a list of stories goes: 100 pages of 12 is 1,200 stories, about
+# seven weeks of the home page at 25 stories a day, years of most tags.
+MAX_LIST_PAGES = 100
 
 
 def listed(queryset):
@@ -32,6 +41,18 @@ class StoryListView(ListView):
     def get_paginate_by(self, queryset):
         # Read per request, so a settings override (tests, a deployment) applies.
         return settings.ARTICLES_PER_PAGE
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        # Counts at most MAX_LIST_PAGES pages of stories (a LIMIT inside the
+        # COUNT), so neither the count nor the deepest OFFSET grows with the archive.
+        return CappedCountPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            max_count=MAX_LIST_PAGES * per_page,
+            **kwargs,
+        )
 
     def stories(self):
         """The published stories this page lists (subclasses narrow it)."""
@@ -227,6 +248,4 @@ class RobotsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         default_admin = settings.ADMIN_URL == "admin/"
-        return super().get_context_data(
-            admin_path="/admin/" if default_admin else None, **kwargs
-        )
+        return super().get_context_data(admin_path="/admin/" if default_admin else None, **kwargs)
