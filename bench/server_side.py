@@ -12,6 +12,16 @@ server process would serve them).
     python -m bench.server_side --database-url postgres://postgres@127.0.0.1:5432/newsroom_bench
     python -m bench.server_side --write               # also record in docs/performance.md
     make bench BENCH_ARGS="--requests 20"
+    python -m bench.server_side --size 100k           # 1k and 100k side by side (issue 6)
+    make bench SIZE=100k
+
+With --size, the pages are measured over `make bench-data`'s databases
+(bench/data.py; built first when missing, kept after), once at 1k stories and
+once at the size asked, each in a process of its own, and the table gives the
+ratio of each page's time at that size to its time at 1k. More pages are
+measured there: tag, author, the article with 2,000 responses, the sitemap
+(an index past 50,000 addresses) and one of its pages, a deep page of a
+section, and the admin's moderation queue for a signed-in moderator.
 
 BENCH_DATABASE_URL may stand in for --database-url. A PostgreSQL database is
 created by the bench and dropped at the end; an existing database is never
@@ -22,10 +32,13 @@ comment saying so). Settings: DEBUG off, HTTPS_ONLY=0, local-memory cache
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -41,6 +54,7 @@ from bench.common import (
     progress,
     write_block,
 )
+from bench.data import SIZES, ensure_data
 
 SECTION_NAMES = ["News", "Politics", "Business", "Environment", "Health", "Culture", "Sport"]
 # Words for made-up sentences: common enough that search finds many stories.
@@ -62,17 +76,22 @@ RARE_TERM_SHARE = 0.01
 
 def main(argv=None):
     options = _parse_arguments(argv)
+    if options.size:
+        return _compare_sizes(options)
     work_dir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     database_url = options.database_url or f"sqlite:///{work_dir / 'bench.sqlite3'}"
     _configure_environment(database_url, work_dir)
     created_database = None
     try:
-        if is_postgresql(database_url):
+        if is_postgresql(database_url) and not options.existing_data:
             created_database = create_own_database(database_url)
         import django
 
         django.setup()
         results, context = _run(options)
+        if options.json:
+            Path(options.json).write_text(json.dumps({"results": results, "context": context}))
+            return
         table = _markdown_report(results, context, options)
         print("\n" + table)
         if options.write:
@@ -102,6 +121,22 @@ def _parse_arguments(argv):
     )
     parser.add_argument("--write", action="store_true", help="record in docs/performance.md")
     parser.add_argument("--seed", type=int, default=2026, help="random seed of the made-up data")
+    parser.add_argument(
+        "--size",
+        choices=sorted(set(SIZES) - {"1k"}),
+        help="measure over make bench-data's databases at 1k and at this size, side by side",
+    )
+    parser.add_argument(
+        "--data-url",
+        default=os.environ.get(
+            "BENCH_DATA_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench_{size}"
+        ),
+        help="with --size: the bench-data database of each size ({size} is replaced)",
+    )
+    # Internal, for --size's child processes: measure an existing bench-data
+    # database (no loading, nothing dropped) and write the results as JSON.
+    parser.add_argument("--existing-data", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -135,17 +170,22 @@ def _run(options):
 
     progress("Migrating")
     call_command("migrate", verbosity=0, interactive=False)
-    rng = random.Random(options.seed)  # noqa: S311  (made-up data, not security)
-    started = time.perf_counter()
-    showcase = _load_stories(options.articles, rng)
-    load_seconds = time.perf_counter() - started
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    pages = _pages(showcase)
+    if options.existing_data:
+        load_seconds = 0.0
+        pages = _data_pages()
+        options.articles = _story_count()
+    else:
+        rng = random.Random(options.seed)  # noqa: S311  (made-up data, not security)
+        started = time.perf_counter()
+        showcase = _load_stories(options.articles, rng)
+        load_seconds = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        pages = _pages(showcase)
     # Other work on the machine skews the figures: say how busy it was.
     load_before = os.getloadavg()[0]
-    results = [_measure(label, url, options) for label, url in pages]
+    results = [_measure(label, url, options, user) for label, url, user in pages]
     context = _context(options, load_seconds)
     context["load_average"] = f"{load_before:.1f} → {os.getloadavg()[0]:.1f}"
     return results, context
@@ -290,16 +330,71 @@ def _pages(showcase):
 
     search = url("articles:search")
     return [
-        ("Home", url("articles:home")),
-        ("Section", url("articles:section", section=showcase.section.slug)),
-        ("Article", article_url()),
-        ("Feed (RSS)", url("articles:feed")),
-        ("Search (common word)", search and f"{search}?q={COMMON_SEARCH_TERM}"),
-        ("Search (rare word)", search and f"{search}?q={RARE_SEARCH_TERM}"),
+        ("Home", url("articles:home"), None),
+        ("Section", url("articles:section", section=showcase.section.slug), None),
+        ("Article", article_url(), None),
+        ("Feed (RSS)", url("articles:feed"), None),
+        ("Search (common word)", search and f"{search}?q={COMMON_SEARCH_TERM}", None),
+        ("Search (rare word)", search and f"{search}?q={RARE_SEARCH_TERM}", None),
     ]
 
 
-def _measure(label, url, options):
+def _story_count():
+    from articles.models import Article
+
+    return Article.objects.count()
+
+
+def _data_pages():
+    """The pages measured over bench-data (the same addresses at every size):
+    story 1 has 50 responses, story 2 has 2,000 (bench/data.py)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    from articles.demo.artwork import abstract_hero
+    from articles.models import Article, Author, Tag
+    from bench.data import HERO_IMAGE_NAME
+
+    # The stories' hero picture, in this run's own media folder.
+    default_storage.save(
+        HERO_IMAGE_NAME,
+        ContentFile(
+            abstract_hero(((12, 34, 64), (24, 120, 140), (230, 238, 240)), "waves", seed=1)
+        ),
+    )
+    moderator, created = get_user_model().objects.get_or_create(
+        username="bench-moderator", defaults={"is_staff": True}
+    )
+    if created:
+        moderator.groups.add(Group.objects.get(name="Moderators"))
+    showcase, long_thread = (Article.objects.select_related("section").get(pk=pk) for pk in (1, 2))
+    section = showcase.section.slug
+    search = reverse("articles:search")
+    deep_page = 50
+    return [
+        ("Home", reverse("articles:home"), None),
+        ("Section", reverse("articles:section", kwargs={"section": section}), None),
+        (
+            f"Section, page {deep_page}",
+            reverse("articles:section", kwargs={"section": section}) + f"?page={deep_page}",
+            None,
+        ),
+        ("Tag", Tag.objects.get(pk=1).get_absolute_url(), None),
+        ("Author", Author.objects.get(pk=1).get_absolute_url(), None),
+        ("Article (50 responses)", showcase.get_absolute_url(), None),
+        ("Article (2,000 responses)", long_thread.get_absolute_url(), None),
+        ("Feed (RSS)", reverse("articles:feed"), None),
+        ("Sitemap", reverse("articles:sitemap"), None),
+        ("Search (common word)", f"{search}?q={COMMON_SEARCH_TERM}", None),
+        ("Search (rare word)", f"{search}?q={RARE_SEARCH_TERM}", None),
+        ("Moderation queue", reverse("admin:comments_comment_changelist"), moderator),
+    ]
+
+
+def _measure(label, url, options, user=None):
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -309,6 +404,8 @@ def _measure(label, url, options):
         progress(f"{label}: no such page yet, skipped")
         return {"label": label, "url": "—", "status": "missing"}
     client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
     result = {"label": label, "url": url}
     for mode in ("cold", "warm"):
         progress(f"{label} ({mode}): {options.warmup} warm-up + {options.requests} requests")
@@ -391,6 +488,83 @@ def _markdown_report(results, context, options):
             f"| {result['label']} | `{result['url']}` | {result['status']} "
             f"| {cold['queries']} | {cold['sql_ms']:.1f} | {cold['median']:.1f} "
             f"| {cold['p90']:.1f} | {warm['queries']} | {warm['median']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+# --- Two sizes side by side (--size) --------------------------------------------------
+
+
+def _compare_sizes(options):
+    """Measure the pages over bench-data at 1k and at options.size, each in a
+    child process of its own, and report them side by side with the ratio."""
+    sizes = ["1k", options.size]
+    runs = {}
+    build_seconds = {}
+    for size in sizes:
+        database_url = options.data_url.format(size=size)
+        build_seconds[size] = ensure_data(size, database_url, seed=options.seed)
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            progress(f"Measuring at {size} ({database_url})")
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.server_side",
+                    "--existing-data",
+                    "--database-url",
+                    database_url,
+                    "--json",
+                    out.name,
+                    "--requests",
+                    str(options.requests),
+                    "--warmup",
+                    str(options.warmup),
+                ],
+                check=True,
+            )
+            runs[size] = json.loads(Path(out.name).read_text())
+    table = _size_report(sizes, runs, options)
+    print("\n" + table)
+    if options.write:
+        write_block("sizes", table)
+        print(f"Recorded in {PERFORMANCE_DOC.relative_to(REPO)}.")
+
+
+def _size_report(sizes, runs, options):
+    small, large = (runs[size] for size in sizes)
+    context = large["context"]
+    loads = ", ".join(f"{size}: {runs[size]['context']['load_average']}" for size in sizes)
+    lines = [
+        f"### {sizes[0]} and {sizes[1]} stories, {context['database']}",
+        "",
+        f"{context['date']}; {context['machine']}; Python {context['python']}, "
+        f"Django {context['django']}; `make bench-data` databases "
+        f"({small['context']['articles']:,} and {context['articles']:,} stories); "
+        f"median of {options.requests} requests after {options.warmup} warm-up requests; "
+        f"1-minute load average while measuring {loads}. Cold: the cache cleared before "
+        "every request. Ratio: the median cold time at "
+        f"{sizes[1]} over the one at {sizes[0]} (the issue's target: at most 1.5).",
+        "",
+        f"| Page | URL | Queries ({sizes[0]} / {sizes[1]}) "
+        f"| SQL ms ({sizes[0]} / {sizes[1]}) | Median cold ms, {sizes[0]} "
+        f"| Median cold ms, {sizes[1]} | Ratio | Median warm ms ({sizes[0]} / {sizes[1]}) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for a, b in zip(small["results"], large["results"], strict=True):
+        if "cold" not in a or "cold" not in b:
+            lines.append(f"| {a['label']} | `{a['url']}` | status {a.get('status')} | | | | | |")
+            continue
+        ratio = b["cold"]["median"] / a["cold"]["median"]
+        status = (
+            "" if a["status"] == b["status"] == 200 else f" (status {a['status']}/{b['status']})"
+        )
+        lines.append(
+            f"| {a['label']}{status} | `{a['url']}` "
+            f"| {a['cold']['queries']} / {b['cold']['queries']} "
+            f"| {a['cold']['sql_ms']:.1f} / {b['cold']['sql_ms']:.1f} "
+            f"| {a['cold']['median']:.1f} | {b['cold']['median']:.1f} | {ratio:.2f} "
+            f"| {a['warm']['median']:.1f} / {b['warm']['median']:.1f} |"
         )
     return "\n".join(lines)
 
