@@ -1,9 +1,12 @@
 """The page cache and the fragment cache, with exact invalidation (issue 5 §2).
 
 **What is cached.** Whole responses to anonymous GETs of the public pages that
-`cached_page` wraps (articles/urls.py: the article, home, section, tag and
+`cached_page` marks (articles/urls.py: the article, home, section, tag and
 author pages, every feed, the sitemap), in Django's cache, shared by every
-server process (Redis in production). Fragments of the article page
+server process (Redis in production). `PageCacheMiddleware`, early in
+MIDDLEWARE, answers and keeps them, so a hit skips sessions, CSRF, auth,
+messages, axes and the view, yet gets the security headers of the middleware
+outside it. Fragments of the article page
 (`cached_fragment`: the story, its head, a page of approved responses) for
 the readers who must bypass the page cache (signed-in staff, a commenter with
 a pending response), so their page is cheap too. PAGE_CACHE=0 and
@@ -53,11 +56,13 @@ import hashlib
 import logging
 import secrets
 import time
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -169,8 +174,34 @@ def _page_state(request):
 # --- The page cache ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CachedPage:
+    """How one view's pages are cached: what they depend on, which parameters
+    are part of the key, which make a page personal (see `cached_page`)."""
+
+    dependencies: tuple
+    query_params: tuple
+    personal_params: tuple
+
+    def serve(self, request, render):
+        """The response to `request`: from the cache, or `render()` (and kept)."""
+        if request.method not in ("GET", "HEAD") or is_personal(request):
+            return render()
+        if any(name in request.GET for name in self.personal_params):
+            response = render()
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        key = _entry_key(request, self.query_params) if settings.PAGE_CACHE else None
+        if key is None:
+            return _public(request, render())
+        return _serve(request, key, self.dependencies, render)
+
+
 def cached_page(view=None, *, shows_listings=True, query_params=("page",), personal_params=()):
-    """Wrap a public view so anonymous GETs are answered from the page cache.
+    """Mark a public view so anonymous GETs are answered from the page cache.
+
+    `PageCacheMiddleware` serves and stores its pages, early in the stack;
+    where that middleware is not installed, the view does it itself.
 
     - `shows_listings`: the page lists stories (depends on LISTINGS); the
       article page does not, it names its story with `page_shows_article`.
@@ -187,22 +218,58 @@ def cached_page(view=None, *, shows_listings=True, query_params=("page",), perso
             query_params=query_params,
             personal_params=personal_params,
         )
-    dependencies = (SITE, LISTINGS) if shows_listings else (SITE,)
+    policy = CachedPage(
+        dependencies=(SITE, LISTINGS) if shows_listings else (SITE,),
+        query_params=tuple(query_params),
+        personal_params=tuple(personal_params),
+    )
 
     @functools.wraps(view)
     def page(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or is_personal(request):
-            return view(request, *args, **kwargs)
-        if any(name in request.GET for name in personal_params):
-            response = view(request, *args, **kwargs)
-            patch_cache_control(response, private=True, no_store=True)
-            return response
-        key = _entry_key(request, query_params) if settings.PAGE_CACHE else None
-        if key is None:
-            return _public(request, view(request, *args, **kwargs))
-        return _serve(request, key, dependencies, lambda: view(request, *args, **kwargs))
+        if getattr(request, "_page_cache_middleware", False):
+            return view(request, *args, **kwargs)  # the middleware looks after it
+        return policy.serve(request, lambda: view(request, *args, **kwargs))
 
+    page.cached_page = policy
     return page
+
+
+class PageCacheMiddleware:
+    """Answers a cached page before the rest of the stack runs.
+
+    Placed after SecurityMiddleware (its HTTPS redirect and headers), the
+    Content-Security-Policy and Permissions-Policy middleware and whitenoise,
+    so a page from the cache gets their headers exactly as a rendered one
+    does; and before sessions, CSRF, auth, messages, axes and the view, so a
+    hit costs none of them: one URL resolution, the host check, one cache
+    round trip. A miss runs the rest of the stack, and what comes back out of
+    it (X-Frame-Options and every inner middleware's headers included) is
+    what is kept. Only addresses whose view is marked with `cached_page` are
+    looked at; everything else passes straight through.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        policy = self._policy(request)
+        if policy is None:
+            return self.get_response(request)
+        # What CommonMiddleware would check first: an unknown Host is a 400,
+        # never a cached page.
+        request.get_host()
+        request._page_cache_middleware = True
+        return policy.serve(request, lambda: self.get_response(request))
+
+    @staticmethod
+    def _policy(request):
+        if request.method not in ("GET", "HEAD") or is_personal(request):
+            return None
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return None
+        return getattr(match.func, "cached_page", None)
 
 
 # Which versions each entry turned out to depend on (the article page learns

@@ -75,6 +75,10 @@ MIDDLEWARE = [
     "newsroom.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' cached pages, answered here: inside the security
+    # headers above, before sessions, CSRF, auth and the view (a hit costs
+    # none of them). articles/pagecache.py, docs/ARCHITECTURE.md "Caching".
+    "articles.pagecache.PageCacheMiddleware",
     # Outermost of ours: a page for a reader with a pending response or
     # remembered details is personal and must never reach a shared cache.
     "comments.middleware.PrivateCommenterPagesMiddleware",
