@@ -155,13 +155,34 @@ def fit_box(size, max_width, max_height):
     return round(width * ratio), round(height * ratio)
 
 
+# How long a hero's HeroImage is kept in the cache. Its URLs never change
+# for an upload (names are unique), but asking imagekit for them is also what
+# makes a rendition that went missing from storage again: a day bounds that.
+HERO_CACHE_SECONDS = 24 * 60 * 60
+
+
 def hero_image(article, widths, default_width):
     """The article's hero as a HeroImage, or None without a readable image.
 
     `widths` are the renditions' widths, narrowest first, each an attribute
     `hero_<width>` of the article; a rendition that would be no wider than
     the previous one (a small original is never upscaled) is left out.
+
+    Kept in the cache per upload: imagekit names each rendition by hashing
+    its whole spec, which was about 5% of a cold render of a story.
     """
+    if not article.hero_image:
+        return None
+    key = f"articles:hero:{article.hero_image.name}:{'-'.join(map(str, widths))}:{default_width}"
+    hero = cache.get(key)
+    if hero is None:
+        hero = _hero_image(article, widths, default_width)
+        if hero is not None:
+            cache.set(key, hero, HERO_CACHE_SECONDS)
+    return hero
+
+
+def _hero_image(article, widths, default_width):
     size = image_size(article.hero_image)
     if size is None:
         return None
