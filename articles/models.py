@@ -513,6 +513,14 @@ class Article(models.Model):
         body = self._meta.get_field("body").sanitize(self.body)
         return rendering.body_with_pull_quotes(body, self.page_relations.pull_quotes)
 
+    def body_html(self):
+        """The body with its pull-quotes, as the story's page shows it."""
+        return rendering.body_html(self.body_parts(), article_id=self.pk)
+
+    def sources_html(self):
+        """The "Sources" box under the story ("" when it has none)."""
+        return rendering.sources_html(self.page_relations.sources)
+
     def jsonld(self):
         """schema.org NewsArticle for search engines, as a dict (rendered as JSON-LD)."""
         canonical = self.absolute_url()

@@ -4,8 +4,8 @@ paragraphs, and its hero image as `<img srcset>` data.
 A pull-quote says "after paragraph N" (issue 2 §3): N counts the body's
 top-level paragraphs (`<p>` directly in the body, not those inside a list or a
 blockquote); 0 puts it before the first block; past the end, it goes last.
-The result is a list of parts the template renders in order, so the quote's
-markup lives in a template (`articles/_pull_quote.html`), not in Python.
+The result is a list of parts drawn in order (`body_html`): the sanitised
+body's own HTML, and each quote's markup (`pull_quote_html`).
 """
 
 import re
@@ -14,7 +14,10 @@ from html.parser import HTMLParser
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import normalize_newlines
 
 # Elements with no end tag: they never open a level of nesting.
 VOID_ELEMENTS = frozenset(
@@ -205,4 +208,131 @@ def _hero_image(article, widths, default_width):
         width=largest[0],
         height=largest[1],
         urls=tuple(url for url, _, _ in candidates),
+    )
+
+
+def linebreaksbr(text):
+    """Django's `linebreaksbr` filter: escaped, each line break a <br>."""
+    return escape(normalize_newlines(text)).replace("\n", "<br>")
+
+
+# --- The story's pull-quotes and sources, drawn in Python ---------------------------
+#
+# Why not templates: an `{% include %}` per quote and a template loop per
+# source, with their filters, were about a fifth of a cold render of a story
+# after its queries were made cheap (docs/performance.md). Here each is one
+# `str.format` of a fixed string with every value escaped (`escape`,
+# `linebreaks`, `linebreaksbr` escape first); the markup is all below.
+
+_PULL_QUOTE = (
+    '<figure class="pull-quote">\n'
+    "<blockquote{cite}>\n"
+    "<p>{text}</p>\n"
+    "</blockquote>\n"
+    "<figcaption>\n"
+    "<cite>{speaker}</cite>\n"
+    "{source}"
+    "</figcaption>\n"
+    "</figure>\n"
+)
+_QUOTE_SOURCE = '<a class="pull-quote-source" href="{href}">Source: {title}</a>\n'
+
+
+def pull_quote_html(quote, *, article_id):
+    """One pull-quote: the words, who said them, and a link to its source
+    (to the story's own "Sources" box when it is one of them)."""
+    source = quote.source
+    cite = f' cite="{escape(source.url)}"' if source is not None and source.url else ""
+    speaker = escape(quote.speaker)
+    if quote.speaker_role:
+        speaker += ", " + escape(quote.speaker_role)
+    link = ""
+    if source is not None:
+        if source.article_id == article_id:
+            link = _QUOTE_SOURCE.format(href=f"#source-{source.pk}", title=escape(source.title))
+        elif source.url:
+            link = _QUOTE_SOURCE.format(href=escape(source.url), title=escape(source.title))
+    return _PULL_QUOTE.format(
+        cite=cite, text=linebreaksbr(quote.text), speaker=speaker, source=link
+    )
+
+
+def body_html(parts, *, article_id):
+    """The story's body with its pull-quotes drawn between the paragraphs
+    (`parts` from body_with_pull_quotes, whose HTML is already sanitised)."""
+    return mark_safe(  # noqa: S308 - sanitised body, escaped quotes
+        "".join(
+            part.html if part.quote is None else pull_quote_html(part.quote, article_id=article_id)
+            for part in parts
+        )
+    )
+
+
+_SOURCE = (
+    '<li class="source source-{kind}" id="source-{id}">\n'
+    '<p class="source-title">{title}</p>\n'
+    '<p class="source-meta">'
+    '<span class="source-kind">{kind_label}</span>{publisher}{date}</p>\n'
+    "{quote}{links}"
+    "</li>\n"
+)
+_SOURCES = (
+    '<section class="story-sources" aria-labelledby="sources-heading">\n'
+    '<h2 id="sources-heading">Sources</h2>\n'
+    '<ol class="story-sources-list">\n'
+    "{items}"
+    "</ol>\n"
+    "</section>"
+)
+
+
+def source_html(source):
+    """One entry of the "Sources" box. A social post is a quoted card with a
+    link: never a third-party embed or script."""
+    url = escape(source.url)
+    title = escape(source.title)
+    publisher = (
+        f'<span class="source-publisher">{escape(source.publisher)}</span>'
+        if source.publisher
+        else ""
+    )
+    day = source.published_on
+    date = (
+        f'<time datetime="{day.isoformat()}">{day.day} {MONTHS[day.month]} {day.year}</time>'
+        if day
+        else ""
+    )
+    social = source.kind == "social"
+    quote = ""
+    if source.quoted_text:
+        card = " social-card" if social else ""
+        cite = f' cite="{url}"' if url else ""
+        text = linebreaks(source.quoted_text, autoescape=True)
+        quote = f'<blockquote class="source-quote{card}"{cite}>\n{text}\n</blockquote>\n'
+    links = ""
+    if url and social:
+        links += f'<p class="source-link"><a href="{url}">View the original post</a></p>\n'
+    if source.archive_url:
+        links += (
+            f'<p class="source-archive"><a href="{escape(source.archive_url)}">'
+            "Archived copy</a></p>\n"
+        )
+    return _SOURCE.format(
+        kind=escape(source.kind),
+        id=source.pk,
+        title=f'<a href="{url}">{title}</a>' if url else title,
+        kind_label=escape(source.get_kind_display()),
+        publisher=publisher,
+        date=date,
+        quote=quote,
+        links=links,
+    )
+
+
+def sources_html(sources):
+    """The "Sources" box: what the story rests on, as captured ("" without any)."""
+    if not sources:
+        return ""
+    return mark_safe(  # noqa: S308 - every value escaped in source_html
+        _SOURCES.format(items="".join(source_html(source) for source in sources))
     )
