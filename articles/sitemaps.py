@@ -1,11 +1,20 @@
 """sitemap.xml (django.contrib.sitemaps): the home page, every section and
-every published story, on the public address settings.SITE_URL."""
+every published story, on the public address settings.SITE_URL.
+
+A sitemap file holds at most 50,000 addresses (the sitemaps.org protocol;
+`Sitemap.limit`). While every address fits in one file, /sitemap.xml is that
+file; past that (issue 6: 100,000 stories) it is a sitemap index pointing at
+/sitemap-<part>.xml?p=N, each page of at most `limit` addresses, so no request
+renders the whole archive.
+"""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, Q
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .models import Article, Section
@@ -59,5 +68,36 @@ class ArticleSitemap(PublicSiteSitemap):
     def lastmod(self, article):
         return article.last_modified
 
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every story (100,000 rows) for
+        # the index; each page's own Last-Modified comes from its stories.
+        return None
+
+    def fits_in_one_file(self):
+        """Whether every published story fits in one sitemap file; counts at
+        most `limit` + 1 rows, not the archive."""
+        return Article.objects.published()[: self.limit + 1].count() <= self.limit
+
 
 SITEMAPS = {"home": HomeSitemap, "sections": SectionSitemap, "articles": ArticleSitemap}
+
+
+def sitemap_or_index(request, sitemaps, sitemap_url_name):
+    """/sitemap.xml: the sitemap itself while the stories fit in one file,
+    else an index of the parts' pages (sitemap_url_name: the parts' address)."""
+    if ArticleSitemap().fits_in_one_file():
+        return sitemap_views.sitemap(request, sitemaps)
+    return sitemap_index(request, sitemaps, sitemap_url_name)
+
+
+def sitemap_index(request, sitemaps, sitemap_url_name):
+    """Django's sitemap index, but on settings.SITE_URL like the sitemaps
+    themselves (Django's `index` view names the request's host)."""
+    pages = []
+    for part, sitemap_class in sitemaps.items():
+        url = settings.SITE_URL + reverse(sitemap_url_name, kwargs={"section": part})
+        for page in sitemap_class().paginator.page_range:
+            pages.append(sitemap_views.SitemapIndexItem(url + (f"?p={page}" if page > 1 else "")))
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": pages}, content_type="application/xml"
+    )

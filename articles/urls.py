@@ -7,7 +7,7 @@ from django.urls import path, register_converter
 
 from . import feeds, views
 from .pagecache import cached_page
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, sitemap_or_index
 
 
 class ZeroPaddedNumber:
@@ -47,9 +47,16 @@ urlpatterns = [
     path("feed/atom/", cached_feed(feeds.LatestArticlesAtomFeed()), name="atom_feed"),
     path(
         "sitemap.xml",
+        cached_page(sitemap_or_index, query_params=("p",)),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_part"},
+        name="sitemap",
+    ),
+    # Past 50,000 addresses /sitemap.xml is an index of these (sitemaps.py).
+    path(
+        "sitemap-<section>.xml",
         cached_page(sitemap, query_params=("p",)),
         {"sitemaps": SITEMAPS},
-        name="sitemap",
+        name="sitemap_part",
     ),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("preview/<int:pk>/", views.PreviewView.as_view(), name="preview"),

@@ -63,7 +63,41 @@ def test_section_lastmod_is_its_newest_published_story(client):
 
 def test_sitemap_query_count_does_not_grow_with_stories(client, django_assert_max_num_queries):
     ArticleFactory.create_batch(20)
-    # Sections (count + list), stories (count + list); then, to cache the
+    # Whether the stories fit in one file (a count stopped at the limit);
+    # sections (count + list), stories (count + list); then, to cache the
     # sitemap, when the next scheduled story goes live (articles/pagecache.py).
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         client.get("/sitemap.xml")
+
+
+# --- Past the protocol's 50,000 addresses: an index (articles/sitemaps.py) ---
+
+
+@pytest.fixture
+def two_per_file(monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+
+
+def test_sitemap_becomes_an_index_past_the_limit(client, two_per_file):
+    ArticleFactory.create_batch(3)
+    root = parse_xml(client.get("/sitemap.xml"))
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    parts = [element.text for element in root.iter(f"{SITEMAP}loc")]
+    assert "https://news.example.org/sitemap-articles.xml?p=2" in parts
+
+
+def test_sitemap_stays_one_file_up_to_the_limit(client, two_per_file):
+    ArticleFactory.create_batch(2)
+    root = parse_xml(client.get("/sitemap.xml"))
+    assert root.tag == f"{SITEMAP}urlset"
+
+
+def test_each_page_of_the_index_lists_at_most_the_limit(client, two_per_file):
+    stories = ArticleFactory.create_batch(3)
+    root = parse_xml(client.get("/sitemap-articles.xml", {"p": 2}))
+    locations = [element.text for element in root.iter(f"{SITEMAP}loc")]
+    # Newest first: the oldest story is alone on the second page.
+    oldest = min(stories, key=lambda story: story.published_at)
+    assert locations == [oldest.absolute_url()]
