@@ -162,7 +162,9 @@ class ArticleAdmin(CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin
     ]
     list_filter = [StateListFilter, "section", "authors", "published_at"]
     search_fields = ["headline", "standfirst", "slug", "bylines__author__name"]
-    date_hierarchy = "published_at"
+    # No date_hierarchy: its year links come from a DISTINCT over every story
+    # (60 ms at 100,000); the published_at filter (today, past 7 days, this
+    # month, this year) costs nothing of the sort.
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "tags"]
     readonly_fields = ["created_by", "created_at", "updated_at"]

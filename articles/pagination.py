@@ -39,9 +39,11 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def _rows_up_to_the_cap(self):
-        rows = self.object_list[: self.max_count + 1]
-        # A QuerySet counts the slice in the database; a list is measured.
-        return rows.count() if hasattr(rows, "query") else len(rows)
+        if hasattr(self.object_list, "query"):
+            # Counted in the database, unordered: an order would make it sort
+            # the rows it counts rather than just read an index.
+            return self.object_list.order_by()[: self.max_count + 1].count()
+        return len(self.object_list[: self.max_count + 1])
 
 
 # How many rows an admin changelist counts, at most: 200 pages of 50. Past it

@@ -60,7 +60,8 @@ class CommentAdmin(CappedCountAdminMixin, CommenterDataActions, admin.ModelAdmin
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, "created_at", "article__section"]
     search_fields = ["author_name", "author_email", "body", "ip_address"]
-    date_hierarchy = "created_at"
+    # No date_hierarchy: its year links come from a DISTINCT over the whole
+    # queue (60 ms with 100,000 pending); the created_at filter does the job.
     # The privacy actions come from CommenterDataActions (comments/privacy_admin.py).
     actions = ["approve", "reject", "spam", "export_commenter_data", "erase_commenter_data"]
     list_per_page = 50
