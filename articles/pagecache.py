@@ -51,6 +51,7 @@ a 304 straight from the cache, without a render.
 docs/ARCHITECTURE.md ("Caching") tells the whole design and why.
 """
 
+import contextvars
 import functools
 import hashlib
 import logging
@@ -61,6 +62,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -145,8 +147,12 @@ def _versions_before_rendering(keys, fetched):
 
 
 def page_shows_article(request, article_id):
-    """Called by a view: this page shows that story (its entry depends on its version)."""
+    """Called by a view: this page shows that story (its entry depends on its
+    version). Its parts are fetched from the fragment cache now, in one round
+    trip, for the render to find (`cached_fragment`)."""
     _page_state(request)["dependencies"].add(article_version(article_id))
+    if settings.FRAGMENT_CACHE:
+        _prefetch_fragments(article_id)
 
 
 def page_expires_at(request, moment):
@@ -465,6 +471,53 @@ def _next_scheduled():
 # --- The fragment cache --------------------------------------------------------------
 
 
+# The fragments of the story being rendered, fetched ahead in one round trip
+# with the versions they depend on (a page has several parts: one get_many
+# instead of one each). Which keys to fetch is learned per process from the
+# previous renders of that story, the last variant of each part (e.g. the
+# page of responses last asked for): a hint only, a key it lacks is fetched
+# alone.
+# Reset at the start and end of every request.
+_prefetched_fragments = contextvars.ContextVar("prefetched_fragments", default=None)
+_LEARNED_FRAGMENTS = {}
+
+
+def _prefetch_fragments(article_id):
+    keys = tuple(_LEARNED_FRAGMENTS.get(article_id, {}).values())
+    if not keys:
+        return
+    try:
+        fetched = cache.get_many([*keys, SITE, article_version(article_id)])
+    except Exception:
+        logger.exception("Fragments not fetched ahead: the cache did not answer")
+        return
+    _prefetched_fragments.set((article_id, frozenset(keys), fetched))
+
+
+def _forget_prefetched_fragments(**kwargs):
+    _prefetched_fragments.set(None)
+
+
+request_started.connect(_forget_prefetched_fragments)
+request_finished.connect(_forget_prefetched_fragments)
+
+
+def _fetch_fragment(name, key, article_id, dependencies):
+    """{key and its dependencies: what the cache holds}, from what was fetched
+    ahead for this story if it includes the key, else in a round trip."""
+    prefetched = _prefetched_fragments.get()
+    if prefetched is not None and prefetched[0] == article_id and key in prefetched[1]:
+        fetched = prefetched[2]
+        return {name: fetched[name] for name in (key, *dependencies) if name in fetched}
+    learned = _LEARNED_FRAGMENTS.get(article_id)
+    if learned is None:
+        if len(_LEARNED_FRAGMENTS) >= _MAX_LEARNED:
+            _LEARNED_FRAGMENTS.clear()
+        learned = _LEARNED_FRAGMENTS[article_id] = {}
+    learned[name] = key
+    return cache.get_many([key, *dependencies])
+
+
 def cached_fragment(name, article_id, render, *, variant=()):
     """The HTML of one part of a story's page, from the cache or from `render()`.
 
@@ -479,7 +532,7 @@ def cached_fragment(name, article_id, render, *, variant=()):
     )
     dependencies = (SITE, article_version(article_id))
     try:
-        fetched = cache.get_many([key, *dependencies])
+        fetched = _fetch_fragment(name, key, article_id, dependencies)
         entry = fetched.pop(key, None)
         if entry is not None and entry[0] == [fetched.get(name) for name in dependencies]:
             return entry[1]
