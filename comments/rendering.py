@@ -39,7 +39,12 @@ from .thread import Pagination, build_thread, effective_page
 # (.com … .org), or is an email address (@). With IGNORECASE, this pattern
 # folds case as urlize's own patterns do, so a text it does not match comes
 # out of urlize exactly escaped (tests/comments/test_rendering.py checks it).
-_MAY_BE_A_LINK = re.compile(r"https?://|www\.|@|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
+# Each alternative starts with one letter and looks ahead for the rest: the
+# same texts match as with r"https?://|www\.|@|\.(?:com|…)", about twice as fast
+# (this runs over every response's text on a cold render).
+_MAY_BE_A_LINK = re.compile(
+    r"h(?=ttps?://)|w(?=ww\.)|@|\.(?=com|edu|gov|int|mil|net|org)", re.IGNORECASE
+)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # urlize escapes everything the commenter wrote, so this exact attribute can
 # only be the one urlize itself generated.
@@ -78,7 +83,7 @@ class LocalDates:
         month = self.months.get(local.month)
         if month is None:
             month = self.months[local.month] = str(MONTHS[local.month])
-        shown = f"{local.day} {month} {local.year} at {local:%H:%M}"
+        shown = f"{local.day} {month} {local.year} at {local.hour:02d}:{local.minute:02d}"
         return local.isoformat(timespec="seconds"), shown
 
 
