@@ -12,17 +12,35 @@ page and fragment caches off, and reports:
 - the functions with the most own time, from a statistical profile
   (pyinstrument) of the same renders.
 
-Call `profile_page(url, renders=...)` once Django is set up.
+Call `profile_page(url, renders=...)` once Django is set up, or run it on
+its own, on the page `make bench` measures (bench/story.py: the demo's lead
+story with 3 pull-quotes and 50 responses), in a throwaway database:
+
+    python -m bench.render_profile                      # PostgreSQL, 100 renders
+    python -m bench.render_profile --renders 300
+    python -m bench.render_profile --database-url sqlite:////tmp/profile.sqlite3
 """
 
+import argparse
+import io
 import os
+import secrets
 import statistics
+import sys
+import tempfile
 import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from bench.common import SqlTimer
+from bench.common import (
+    SqlTimer,
+    create_own_database,
+    drop_own_database,
+    is_postgresql,
+    load_average,
+    progress,
+)
 
 WARMUP_RENDERS = 3
 # pyinstrument samples the stack this often: short enough for a render of a
@@ -43,6 +61,7 @@ class RenderProfile:
     renders: int
     request_ms: float  # median wall time of one request
     mean_request_ms: float
+    cpu_ms: float  # mean CPU time of this process for one request
     queries: int  # over all the renders
     sql_ms: float  # mean database time per request
     templates: dict = field(default_factory=dict)  # name -> TemplateTime, totals
@@ -73,16 +92,19 @@ def profile_page(url, *, renders, host):
     sql = SqlTimer()
     templates = _TemplateTimer(sql)
     wall_times = []
+    cpu_started = time.process_time()
     with _timing(sql, templates):
         for _ in range(renders):
             started = time.perf_counter()
             _get(client, url)
             wall_times.append(time.perf_counter() - started)
+    cpu_seconds = time.process_time() - cpu_started
     profile = RenderProfile(
         url=url,
         renders=renders,
         request_ms=statistics.median(wall_times) * 1000,
         mean_request_ms=statistics.mean(wall_times) * 1000,
+        cpu_ms=cpu_seconds * 1000 / renders,
         queries=sql.queries,
         sql_ms=sql.seconds * 1000 / renders,
         templates=dict(templates.totals),
@@ -244,7 +266,8 @@ def to_markdown(profile):
         f"{profile.renders} cold renders of `{profile.url}` through Django's test client, "
         f"after {WARMUP_RENDERS} warm-up renders, in the bench's database (DEBUG off, page "
         f"and fragment caches off): median {profile.request_ms:.1f} ms a request, mean "
-        f"{request:.1f} ms, {profile.queries_per_render:g} SQL queries.",
+        f"{request:.1f} ms ({profile.cpu_ms:.1f} ms of this process's CPU), "
+        f"{profile.queries_per_render:g} SQL queries.",
         "",
         "| Part of one render | ms | Share |",
         "|---|--:|--:|",
@@ -295,3 +318,73 @@ def _function_rows(profile, functions):
         f"| `{function}` | `{where}` | {seconds / profile.profiled_seconds:.1%} |"
         for function, where, seconds in functions[:TOP_FUNCTIONS]
     ]
+
+
+# --- On its own: python -m bench.render_profile ------------------------------------------
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_profile"
+HOST = "127.0.0.1"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Profile cold renders of the measured story.")
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_DATABASE_URL,
+        help="a database that does not exist yet: created, then dropped "
+        f"(default {DEFAULT_DATABASE_URL})",
+    )
+    parser.add_argument("--renders", type=int, default=100, help="cold renders measured (100)")
+    options = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="newsroom-profile-") as work_dir:
+        os.environ.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+                "DEBUG": "0",
+                "HTTPS_ONLY": "0",
+                "ALLOWED_HOSTS": HOST,
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "DATABASE_URL": options.database_url,
+                "CONN_MAX_AGE": "600",  # as `make serve`: no connection per request
+                # The cold render: page and fragment caches off; local memory for
+                # the rest (the section navigation, image sizes), as one process has.
+                "PAGE_CACHE": "0",
+                "FRAGMENT_CACHE": "0",
+                "CACHE_BACKEND": "locmem",
+                "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+                "MEDIA_ROOT": work_dir,
+            }
+        )
+        if is_postgresql(options.database_url):
+            create_own_database(options.database_url)
+        try:
+            profile = _profile_measured_story(options.renders)
+        finally:
+            if "django" in sys.modules:
+                from django.db import connections
+
+                connections.close_all()
+            if is_postgresql(options.database_url):
+                drop_own_database(options.database_url)
+    print(to_markdown(profile))
+
+
+def _profile_measured_story(renders):
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from bench.story import load_measured_story
+
+    progress("Migrating, loading the demo and the measured story")
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    url = load_measured_story().get_absolute_url()
+    progress(f"Profiling {renders} cold renders of {url} (load average {load_average():.1f})")
+    profile = profile_page(url, renders=renders, host=HOST)
+    progress(f"Load average {load_average():.1f} at the end")
+    return profile
+
+
+if __name__ == "__main__":
+    main()
