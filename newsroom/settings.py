@@ -202,6 +202,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Sessions (signed-in staff) read from the shared cache, written through to
+# the database: a signed-in page costs no session query, and a cache that
+# loses them (evicted, Redis restarted) signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The admin's address, e.g. ADMIN_URL=newsdesk-4f7c/ (default admin/): one
 # place for urls.py, robots.txt and the reserved section slugs. Moving it
 # keeps drive-by scanners off the login page; the throttle below is what
