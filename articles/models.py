@@ -553,7 +553,7 @@ class Article(models.Model):
 
     def opengraph(self):
         """Open Graph properties (og:*, article:*) for link previews, as a dict.
-        The story's tags (article:tag, one per tag) are rendered beside it."""
+        `article:tag` is a list: one element per tag."""
         data = {
             "og:type": "article",
             "og:site_name": settings.SITE_NAME,
@@ -567,6 +567,7 @@ class Article(models.Model):
         if self.hero:
             data["og:image"] = _absolute(self.hero.src)
             data["og:image:alt"] = self.hero_alt
+        data["article:tag"] = [tag.name for tag in self.page_relations.tags]
         return data
 
     def address_clash(self, published_at=None):

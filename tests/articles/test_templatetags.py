@@ -6,7 +6,12 @@ import re
 
 import pytest
 
-from articles.templatetags.articles_tags import iso, jsonld_script, responses_label
+from articles.templatetags.articles_tags import (
+    iso,
+    jsonld_script,
+    meta_properties,
+    responses_label,
+)
 
 
 def test_jsonld_script_is_json_ld_that_no_string_can_close():
@@ -32,3 +37,14 @@ def test_responses_label_counts_in_words(count, label):
 def test_iso_is_empty_without_a_date():
     assert iso(None) == ""
     assert iso(datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)) == "2024-01-01T00:00:00+00:00"
+
+
+def test_meta_properties_give_one_element_per_value_escaped_and_none_for_empty_ones():
+    html = meta_properties(
+        {"og:title": 'A "quoted" <b>', "og:description": "", "article:tag": ["x", "y"]}
+    )
+    assert html == (
+        '\n<meta property="og:title" content="A &quot;quoted&quot; &lt;b&gt;">'
+        '\n<meta property="article:tag" content="x">'
+        '\n<meta property="article:tag" content="y">'
+    )
