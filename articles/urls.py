@@ -51,7 +51,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_part"},
         name="sitemap",
     ),
-    # Past 50,000 addresses /sitemap.xml is an index of these (sitemaps.py).
+    # Past ArticleSitemap.limit stories /sitemap.xml is an index of these (sitemaps.py).
     path(
         "sitemap-<section>.xml",
         cached_page(sitemap, query_params=("p",)),

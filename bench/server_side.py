@@ -388,6 +388,11 @@ def _data_pages():
         ("Article (2,000 responses)", long_thread.get_absolute_url(), None),
         ("Feed (RSS)", reverse("articles:feed"), None),
         ("Sitemap", reverse("articles:sitemap"), None),
+        (
+            "Sitemap, stories' first file",
+            reverse("articles:sitemap_part", kwargs={"section": "articles"}),
+            None,
+        ),
         ("Search (common word)", f"{search}?q={COMMON_SEARCH_TERM}", None),
         ("Search (rare word)", f"{search}?q={RARE_SEARCH_TERM}", None),
         ("Moderation queue", reverse("admin:comments_comment_changelist"), moderator),

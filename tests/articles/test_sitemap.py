@@ -70,7 +70,7 @@ def test_sitemap_query_count_does_not_grow_with_stories(client, django_assert_ma
         client.get("/sitemap.xml")
 
 
-# --- Past the protocol's 50,000 addresses: an index (articles/sitemaps.py) ---
+# --- Past ArticleSitemap.limit stories: an index (articles/sitemaps.py) ---
 
 
 @pytest.fixture
