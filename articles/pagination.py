@@ -14,6 +14,7 @@ from functools import cached_property
 
 from django.contrib import admin
 from django.core.paginator import Paginator
+from django.db.models import Subquery
 
 
 class CappedCountPaginator(Paginator):
@@ -44,6 +45,27 @@ class CappedCountPaginator(Paginator):
             # the rows it counts rather than just read an index.
             return self.object_list.order_by()[: self.max_count + 1].count()
         return len(self.object_list[: self.max_count + 1])
+
+
+class DeferredJoinPaginator(Paginator):
+    """Pages a QuerySet by OFFSET over its ids only, then fetches that page's rows.
+
+    For lists paged deep (the sitemap's files reach OFFSET 96,000 at 100,000
+    stories): with an index that holds the whole order and the id
+    (`article_status_pub_idx`), the ids of a page are read from the index
+    alone, and only the page's own rows from the table, instead of every
+    skipped row being read and sorted.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        rows = self.object_list.filter(pk__in=Subquery(ids))
+        return self._get_page(rows, number, self)
 
 
 # How many rows an admin changelist counts, at most: 200 pages of 50. Past it

@@ -58,3 +58,15 @@ def test_the_list_count_stops_at_the_bound(client, two_pages_of_two):
 def test_capped_paginator_counts_a_list_too():
     paginator = CappedCountPaginator(list(range(7)), 2, max_count=4)
     assert (paginator.count, paginator.count_is_capped, paginator.num_pages) == (4, True, 2)
+
+
+def test_deferred_join_pages_hold_what_plain_pages_hold():
+    from django.core.paginator import Paginator
+
+    from articles.models import Article
+    from articles.pagination import DeferredJoinPaginator
+
+    ArticleFactory.create_batch(5)
+    stories = Article.objects.published().latest_first()
+    deferred, plain = DeferredJoinPaginator(stories, 2), Paginator(stories, 2)
+    assert [list(deferred.page(n)) for n in (1, 2, 3)] == [list(plain.page(n)) for n in (1, 2, 3)]
