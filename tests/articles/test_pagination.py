@@ -55,6 +55,14 @@ def test_the_list_count_stops_at_the_bound(client, two_pages_of_two):
     assert counts and all("LIMIT 5" in sql for sql in counts)
 
 
+def test_a_long_list_counts_only_a_few_pages_ahead(client, settings, monkeypatch):
+    settings.ARTICLES_PER_PAGE = 2
+    monkeypatch.setattr("articles.views.COUNTED_PAGES_AHEAD", 1)
+    ArticleFactory.create_batch(7, section=SectionFactory(slug="news"))
+    assert "Page 1 of 2+" in client.get("/news/").content.decode()
+    assert "Page 2 of 3+" in client.get("/news/", {"page": 2}).content.decode()
+
+
 def test_capped_paginator_counts_a_list_too():
     paginator = CappedCountPaginator(list(range(7)), 2, max_count=4)
     assert (paginator.count, paginator.count_is_capped, paginator.num_pages) == (4, True, 2)
