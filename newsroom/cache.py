@@ -29,10 +29,29 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+
+class ReusedRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis object for every cache call
+    (registering ~170 response callbacks: ~0.1 ms of CPU a call, more than the
+    round trip itself). One per connection pool is enough: it holds no
+    connection of its own and is thread-safe."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
 
 
 class FailSoftRedisCache(RedisCache):
@@ -40,6 +59,7 @@ class FailSoftRedisCache(RedisCache):
         options = dict(params.get("OPTIONS", {}))
         self.retry_after = float(options.pop("retry_after", 5))
         super().__init__(server, params | {"OPTIONS": options})
+        self._class = ReusedRedisCacheClient
         self._down_until = 0.0
         self._lock = threading.Lock()
 
