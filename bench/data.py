@@ -213,13 +213,28 @@ def build(size, seed):
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    stories, responses = SIZES[size]
+    progress("Migrating")
+    call_command("migrate", verbosity=0, interactive=False)
+    with transaction.atomic():
+        fill(stories, responses, seed)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    progress(f"VACUUM ANALYZE in {time.perf_counter() - started:.1f} s")
+
+
+def fill(stories, responses, seed=2026):
+    """Insert the bench data (sections, authors, tags, `stories` stories and
+    `responses` responses) into the current, migrated and empty database, in
+    the caller's transaction. More than the showcase stories' 2,050 responses
+    are needed; tests/bench/test_data.py fills a few hundred stories."""
+    from django.db import connection
+
     from articles.models import Article, Source
     from comments.moderation import recount_comments
 
-    stories, responses = SIZES[size]
     rng = random.Random(seed)  # noqa: S311  (made-up data, not security)
-    progress("Migrating")
-    call_command("migrate", verbosity=0, interactive=False)
 
     def step(label, sql):
         # No parameters: every value is a constant of this module, and without
@@ -230,131 +245,126 @@ def build(size, seed):
             rows = cursor.rowcount
         progress(f"{label}: {rows:,} rows in {time.perf_counter() - started:.1f} s")
 
-    with transaction.atomic():
-        _load_pools(connection, rng)
-        kinds = _text_array(Source.Kind.values)
-        step(
-            "Sections",
-            'INSERT INTO articles_section (id, name, slug, description, "order") '
-            "SELECT n, name, lower(name), '', n "
-            f"FROM unnest({_text_array(SECTION_NAMES)}) WITH ORDINALITY AS s(name, n)",
-        )
-        step(
-            "Authors",
-            "INSERT INTO articles_author (id, name, slug, role, bio, photo) "
-            "SELECT n, 'Reporter ' || n, 'reporter-' || n, 'Reporter', "
-            f"(SELECT text FROM bench_sentence WHERE id = n % {SENTENCE_POOL}), '' "
-            f"FROM generate_series(1, {AUTHORS}) n",
-        )
-        step(
-            "Tags",
-            "INSERT INTO articles_tag (id, name, slug) "
-            f"SELECT n, 'Topic ' || n, 'topic-' || n FROM generate_series(1, {TAGS}) n",
-        )
-        # One story an hour back from now; story 1 five minutes ago, the lead.
-        # Every 50th a draft, every 100th (offset) scheduled for the future.
-        step(
-            "Stories",
-            f"""
-            INSERT INTO articles_article (
-                id, headline, slug, standfirst, body, section_id, hero_image, hero_alt,
-                hero_caption, hero_credit, status, published_at, created_at, updated_at,
-                comments_open, is_lead, comment_count)
-            SELECT g,
-                rtrim((SELECT text FROM bench_sentence WHERE id = (g * 7) % {SENTENCE_POOL}), '.'),
-                'story-' || g,
-                (SELECT text FROM bench_sentence WHERE id = (g * 13 + 1) % {SENTENCE_POOL})
-                    || ' ' ||
-                    (SELECT text FROM bench_sentence WHERE id = (g * 17 + 2) % {SENTENCE_POOL}),
-                (SELECT string_agg('<p>' || p.text || '</p>', '' ORDER BY i)
-                   FROM generate_series(0, 11) i
-                   JOIN bench_paragraph p ON p.id = (g * 37 + i * 101) % {PARAGRAPH_POOL})
-                    || CASE WHEN g % 100 = 42 THEN
-                         '<p>The old lighthouse was mentioned too.</p>' ELSE '' END,
-                CASE WHEN g = 1 THEN 1 ELSE 1 + (g * 11) % {len(SECTION_NAMES)} END,
-                CASE WHEN g = 1 OR g % 5 <> 0 THEN '{HERO_IMAGE_NAME}' ELSE '' END,
-                CASE WHEN g = 1 OR g % 5 <> 0 THEN 'Abstract waves' ELSE '' END,
-                '', '',
-                CASE WHEN g > 2 AND g % 50 = 17 THEN 'draft' ELSE 'published' END,
-                CASE WHEN g = 1 THEN now() - interval '5 minutes'
-                     WHEN g > 2 AND g % 100 = 33 THEN now() + g * interval '1 minute'
-                     ELSE now() - (g - 1) * interval '1 hour' END,
-                now() - (g - 1) * interval '1 hour' - interval '1 hour',
-                now() - (g - 1) * interval '1 hour',
-                true, g = 1, 0
-            FROM generate_series(1, {stories}) g
-            """,
-        )
-        # Story 1 as the demo's lead story: 2 authors, 4 tags, 3 sources, 3 quotes.
-        step(
-            "Bylines",
-            'INSERT INTO articles_byline (article_id, author_id, "order") '
-            f"SELECT a.id, 1 + (a.id * 31 + k * 97) % {AUTHORS}, k FROM articles_article a, "
-            "LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 1 ELSE a.id % 3 END) k",
-        )
-        step(
-            "Tag links",
-            "INSERT INTO articles_article_tags (article_id, tag_id) "
-            f"SELECT a.id, 1 + (a.id * 29 + k * 83) % {TAGS} FROM articles_article a, "
-            "LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 3 ELSE (a.id * 7) % 5 END) k",
-        )
-        step(
-            "Sources",
-            f"""
-            INSERT INTO articles_source (article_id, title, kind, url, publisher,
-                quoted_text, archive_url, "order")
-            SELECT a.id,
-                rtrim((SELECT text FROM bench_sentence
-                       WHERE id = (a.id * 3 + k) % {SENTENCE_POOL}), '.'),
-                ({kinds})[1 + (a.id + k) % {len(Source.Kind.values)}],
-                'https://example.org/source/' || a.id || '/' || k,
-                'Reporter ' || k || ' (@reporter' || k || ') on X',
-                (SELECT text FROM bench_sentence WHERE id = (a.id * 5 + k) % {SENTENCE_POOL}),
-                '', k
-            FROM articles_article a,
-                LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 2 ELSE (a.id * 3) % 5 - 1 END) k
-            """,
-        )
-        step(
-            "Pull-quotes",
-            f"""
-            INSERT INTO articles_pullquote (
-                article_id, text, speaker, speaker_role, after_paragraph)
-            SELECT a.id,
-                (SELECT text FROM bench_sentence WHERE id = (a.id * 11 + k) % {SENTENCE_POOL}),
-                'Speaker ' || (1 + (a.id + k) % 500),
-                'Director of an example organisation',
-                1 + (a.id + k * 5) % 12
-            FROM articles_article a,
-                LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 2 ELSE (a.id * 5) % 4 - 1 END) k
-            """,
-        )
-        _insert_responses(step, stories, responses)
-        progress("Recounting comment_count (comments.moderation.recount_comments)")
-        started = time.perf_counter()
-        recount_comments(Article.objects.values("pk"))
-        progress(f"Recounted in {time.perf_counter() - started:.1f} s")
-        with connection.cursor() as cursor:
-            for table in ("articles_article", "comments_comment"):
-                # The ids were given explicitly: the next row the site adds takes the next one.
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"
-                )
-            for table in (
-                "articles_section",
-                "articles_author",
-                "articles_tag",
-            ):
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"
-                )
-            cursor.execute("DROP TABLE bench_paragraph, bench_sentence, bench_response")
+    _load_pools(connection, rng)
+    kinds = _text_array(Source.Kind.values)
+    step(
+        "Sections",
+        'INSERT INTO articles_section (id, name, slug, description, "order") '
+        "SELECT n, name, lower(name), '', n "
+        f"FROM unnest({_text_array(SECTION_NAMES)}) WITH ORDINALITY AS s(name, n)",
+    )
+    step(
+        "Authors",
+        "INSERT INTO articles_author (id, name, slug, role, bio, photo) "
+        "SELECT n, 'Reporter ' || n, 'reporter-' || n, 'Reporter', "
+        f"(SELECT text FROM bench_sentence WHERE id = n % {SENTENCE_POOL}), '' "
+        f"FROM generate_series(1, {AUTHORS}) n",
+    )
+    step(
+        "Tags",
+        "INSERT INTO articles_tag (id, name, slug) "
+        f"SELECT n, 'Topic ' || n, 'topic-' || n FROM generate_series(1, {TAGS}) n",
+    )
+    # One story an hour back from now; story 1 five minutes ago, the lead.
+    # Every 50th a draft, every 100th (offset) scheduled for the future.
+    step(
+        "Stories",
+        f"""
+        INSERT INTO articles_article (
+            id, headline, slug, standfirst, body, section_id, hero_image, hero_alt,
+            hero_caption, hero_credit, status, published_at, created_at, updated_at,
+            comments_open, is_lead, comment_count)
+        SELECT g,
+            rtrim((SELECT text FROM bench_sentence WHERE id = (g * 7) % {SENTENCE_POOL}), '.'),
+            'story-' || g,
+            (SELECT text FROM bench_sentence WHERE id = (g * 13 + 1) % {SENTENCE_POOL})
+                || ' ' ||
+                (SELECT text FROM bench_sentence WHERE id = (g * 17 + 2) % {SENTENCE_POOL}),
+            (SELECT string_agg('<p>' || p.text || '</p>', '' ORDER BY i)
+               FROM generate_series(0, 11) i
+               JOIN bench_paragraph p ON p.id = (g * 37 + i * 101) % {PARAGRAPH_POOL})
+                || CASE WHEN g % 100 = 42 THEN
+                     '<p>The old lighthouse was mentioned too.</p>' ELSE '' END,
+            CASE WHEN g = 1 THEN 1 ELSE 1 + (g * 11) % {len(SECTION_NAMES)} END,
+            CASE WHEN g = 1 OR g % 5 <> 0 THEN '{HERO_IMAGE_NAME}' ELSE '' END,
+            CASE WHEN g = 1 OR g % 5 <> 0 THEN 'Abstract waves' ELSE '' END,
+            '', '',
+            CASE WHEN g > 2 AND g % 50 = 17 THEN 'draft' ELSE 'published' END,
+            CASE WHEN g = 1 THEN now() - interval '5 minutes'
+                 WHEN g > 2 AND g % 100 = 33 THEN now() + g * interval '1 minute'
+                 ELSE now() - (g - 1) * interval '1 hour' END,
+            now() - (g - 1) * interval '1 hour' - interval '1 hour',
+            now() - (g - 1) * interval '1 hour',
+            true, g = 1, 0
+        FROM generate_series(1, {stories}) g
+        """,
+    )
+    # Story 1 as the demo's lead story: 2 authors, 4 tags, 3 sources, 3 quotes.
+    step(
+        "Bylines",
+        'INSERT INTO articles_byline (article_id, author_id, "order") '
+        f"SELECT a.id, 1 + (a.id * 31 + k * 97) % {AUTHORS}, k FROM articles_article a, "
+        "LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 1 ELSE a.id % 3 END) k",
+    )
+    step(
+        "Tag links",
+        "INSERT INTO articles_article_tags (article_id, tag_id) "
+        f"SELECT a.id, 1 + (a.id * 29 + k * 83) % {TAGS} FROM articles_article a, "
+        "LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 3 ELSE (a.id * 7) % 5 END) k",
+    )
+    step(
+        "Sources",
+        f"""
+        INSERT INTO articles_source (article_id, title, kind, url, publisher,
+            quoted_text, archive_url, "order")
+        SELECT a.id,
+            rtrim((SELECT text FROM bench_sentence
+                   WHERE id = (a.id * 3 + k) % {SENTENCE_POOL}), '.'),
+            ({kinds})[1 + (a.id + k) % {len(Source.Kind.values)}],
+            'https://example.org/source/' || a.id || '/' || k,
+            'Reporter ' || k || ' (@reporter' || k || ') on X',
+            (SELECT text FROM bench_sentence WHERE id = (a.id * 5 + k) % {SENTENCE_POOL}),
+            '', k
+        FROM articles_article a,
+            LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 2 ELSE (a.id * 3) % 5 - 1 END) k
+        """,
+    )
+    step(
+        "Pull-quotes",
+        f"""
+        INSERT INTO articles_pullquote (
+            article_id, text, speaker, speaker_role, after_paragraph)
+        SELECT a.id,
+            (SELECT text FROM bench_sentence WHERE id = (a.id * 11 + k) % {SENTENCE_POOL}),
+            'Speaker ' || (1 + (a.id + k) % 500),
+            'Director of an example organisation',
+            1 + (a.id + k * 5) % 12
+        FROM articles_article a,
+            LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 2 ELSE (a.id * 5) % 4 - 1 END) k
+        """,
+    )
+    _insert_responses(step, stories, responses)
+    progress("Recounting comment_count (comments.moderation.recount_comments)")
     started = time.perf_counter()
+    recount_comments(Article.objects.values("pk"))
+    progress(f"Recounted in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    progress(f"VACUUM ANALYZE in {time.perf_counter() - started:.1f} s")
+        for table in ("articles_article", "comments_comment"):
+            # The ids were given explicitly: the next row the site adds takes the next one.
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        for table in (
+            "articles_section",
+            "articles_author",
+            "articles_tag",
+        ):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        cursor.execute("DROP TABLE bench_paragraph, bench_sentence, bench_response, bench_plan")
 
 
 def _insert_responses(step, stories, responses):
