@@ -171,6 +171,6 @@ def test_an_outage_outside_any_view_is_the_same_503(settings, article):
     ]
     client = Client(raise_request_exception=False)
     with connection.execute_wrapper(fails_on("SELECT COUNT")):
-        response = client.get("/healthz")
+        response = client.get("/no-such-page/")
     assert response.status_code == 503
     assert "Back in a moment" in response.content.decode()
