@@ -302,8 +302,11 @@ def fill(stories, responses, seed=2026):
     # Story 1 as the demo's lead story: 2 authors, 4 tags, 3 sources, 3 quotes.
     step(
         "Bylines",
-        'INSERT INTO articles_byline (article_id, author_id, "order") '
-        f"SELECT a.id, 1 + (a.id * 31 + k * 97) % {AUTHORS}, k FROM articles_article a, "
+        # With the story's status and time copied, as Byline.save does.
+        'INSERT INTO articles_byline (article_id, author_id, "order", story_status, '
+        "story_published_at) "
+        f"SELECT a.id, 1 + (a.id * 31 + k * 97) % {AUTHORS}, k, a.status, a.published_at "
+        "FROM articles_article a, "
         "LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 1 ELSE a.id % 3 END) k",
     )
     step(

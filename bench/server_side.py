@@ -259,7 +259,16 @@ def _load_stories(count, rng):
             for order, author in enumerate(
                 rng.sample(authors, 2 if showcase else rng.randint(1, 3))
             ):
-                bylines.append(Byline(article=article, author=author, order=order))
+                # bulk_create skips Byline.save, which copies these.
+                bylines.append(
+                    Byline(
+                        article=article,
+                        author=author,
+                        order=order,
+                        story_status=article.status,
+                        story_published_at=article.published_at,
+                    )
+                )
             for tag in rng.sample(tags, 4 if showcase else rng.randint(1, 5)):
                 tag_links.append(Tagging(article_id=article.pk, tag_id=tag.pk))
             for order in range(3 if showcase else rng.randint(0, 4)):
