@@ -21,7 +21,9 @@ from comments.tasks import notify_moderators
 from tests.comments.conftest import post_data, post_url
 from tests.factories import ArticleFactory
 
-pytestmark = pytest.mark.django_db
+# The worker closes the connection between tasks, as it does in production:
+# the test's data must be committed (a transaction per test would be lost).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 START = datetime.datetime(2026, 11, 28, 9, 0, tzinfo=datetime.UTC)
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
