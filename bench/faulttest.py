@@ -263,10 +263,20 @@ class FaultTest:
         pids_before = self._web_pids()
         events = {}
 
+        # Readers who opened the form before the outage and press "Post Comment" during it.
+        caught = [self.commenter() for _ in range(5)]
+
         def outage(tally):
-            time.sleep(self.options.warmup)
+            time.sleep(max(0.0, self.options.warmup - 2.5))
+            forms = [(c, c.show_form(self.port, self.stories[0].pk)[0]) for c in caught]
+            time.sleep(2.5)
             events["stop"] = time.monotonic()
             self.cluster.stop()
+            for number, (commenter, form) in enumerate(forms):
+                body = f"Fault test: posted during the outage, {number}."
+                post = commenter.post(self.port, self.stories[0].pk, form, body)
+                post.story, post.form = self.stories[0].pk, form
+                tally.add("comment", post.answer)
             time.sleep(self.options.outage)
             self.cluster.start()
             events["start"] = time.monotonic()
@@ -278,6 +288,8 @@ class FaultTest:
                 time.sleep(0.05)
 
         tally, commenters = self.load(self.options.warmup + self.options.outage + 8, during=outage)
+        commenters += caught
+        uncached = tally.of("form", since=events["stop"], until=events["start"])
         self.keep_worker()
         during = tally.of("read", since=events["stop"], until=events["start"])
         from_cache = len([a for a in during if a.status == 200])
@@ -308,6 +320,9 @@ class FaultTest:
             f"{self.options.readers} readers and {self.options.commenters} commenters |",
             f"| Pages during the outage: from the page cache (200) / friendly 503 / other | "
             f"{from_cache} / {friendly} / {len(during) - from_cache - friendly} |",
+            f"| The form's frame (never cached) during the outage: friendly 503 / other | "
+            f"{len([a for a in uncached if a.status == 503])} / "
+            f"{len([a for a in uncached if a.status != 503])} |",
             f"| Responses posted / thanked / 503 with the text kept | {len(posts)} / "
             f"{len([p for p in posts if p.thanked])} / {len(kept)} of {len(refused)} |",
             f"| First uncached page rendered again after PostgreSQL started | "
