@@ -315,6 +315,22 @@ def fill(stories, responses, seed=2026):
         f"SELECT a.id, 1 + (a.id * 29 + k * 83) % {TAGS} FROM articles_article a, "
         "LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 3 ELSE (a.id * 7) % 5 END) k",
     )
+    # The measured author and tag (Reporter 1, Topic 1) also on every 40th
+    # story: at 1k they have about 7 stories of their own, half a page, and a
+    # page of 6 cards against one of 12 at 100k measured the cards, not the
+    # archive. With these their first page is full at every size.
+    step(
+        "Measured author's bylines",
+        'INSERT INTO articles_byline (article_id, author_id, "order", story_status, '
+        "story_published_at) "
+        "SELECT id, 1, 3, status, published_at FROM articles_article WHERE id % 40 = 0 "
+        "ON CONFLICT DO NOTHING",
+    )
+    step(
+        "Measured tag's links",
+        "INSERT INTO articles_article_tags (article_id, tag_id) "
+        "SELECT id, 1 FROM articles_article WHERE id % 40 = 0 ON CONFLICT DO NOTHING",
+    )
     step(
         "Sources",
         f"""

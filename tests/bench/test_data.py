@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 
-from articles.models import Article
+from articles.models import Article, Byline
 from articles.search import search_articles
 from bench.data import LONG_THREAD_RESPONSES, SHOWCASE_RESPONSES, fill
 from comments.models import Comment
@@ -81,10 +81,25 @@ def test_the_rare_search_word_finds_one_story_in_100():
     assert sorted(search_articles("lighthouse").values_list("pk", flat=True)) == [42, 142, 242]
 
 
-def test_every_story_has_one_to_three_authors_and_one_to_five_tags():
+def test_every_story_has_one_to_four_authors_and_one_to_six_tags():
     counts = Article.objects.annotate(
         n_authors=Count("bylines", distinct=True), n_tags=Count("tags", distinct=True)
     )
 
-    assert counts.filter(Q(n_authors__lt=1) | Q(n_authors__gt=3)).count() == 0
-    assert counts.filter(Q(n_tags__lt=1) | Q(n_tags__gt=5)).count() == 0
+    assert counts.filter(Q(n_authors__lt=1) | Q(n_authors__gt=4)).count() == 0
+    assert counts.filter(Q(n_tags__lt=1) | Q(n_tags__gt=6)).count() == 0
+
+
+def test_the_measured_author_and_tag_are_on_every_40th_story_too():
+    every_40th = set(range(40, STORIES + 1, 40))
+
+    assert every_40th <= set(Article.objects.filter(bylines__author=1).values_list("pk", flat=True))
+    assert every_40th <= set(Article.objects.filter(tags=1).values_list("pk", flat=True))
+
+
+def test_bylines_carry_their_storys_status_and_time():
+    stale = Byline.objects.exclude(
+        story_status=F("article__status"), story_published_at=F("article__published_at")
+    )
+
+    assert not stale.exists()
