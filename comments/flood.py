@@ -5,8 +5,11 @@ server process shares the count).
 Two counters per address: a cool-down key that lives `interval` seconds after
 each accepted response ("one per 15 s"), and an hourly counter ("30 an hour",
 a window that starts with the first response of the hour). `check()` only
-reads; `record()` counts, and is called once the response is saved, so
-refused posts and spam never use up a reader's allowance.
+reads. A post being saved first `claim()`s the cool-down: an atomic `add`, so
+of two posts racing on two servers only one gets it (a check then a later
+set would let both through); `release()` hands it back when the post is not
+saved or is spam, and `record()` counts the saved one, so refused posts and
+spam never use up a reader's allowance.
 
 Why not django-ratelimit: its fixed windows let two posts through a second
 apart at a window's edge, it fails closed on a Redis connection error, and its
@@ -69,6 +72,37 @@ class FloodLimit:
         except Exception:
             logger.exception("Comment flood limit skipped: the cache did not answer")
         return 0
+
+    def claim(self, *, ip_address, email):
+        """Like `check()`, but on 0 the cool-down is this post's: any other post
+        from the same address or email waits, on every server, until `release()`
+        or the interval ends. Fails open, as `check()` does."""
+        wait = self.check(ip_address=ip_address, email=email)
+        if wait or not self.interval:
+            return wait
+        claimed = []
+        try:
+            cache = self._cache()
+            for identity in self._identities(ip_address, email):
+                recent_key, _ = self._keys(identity)
+                # A False add is "already held", or a cache that is down (the
+                # fail-soft backend, newsroom/cache.py): only the first waits.
+                if not cache.add(recent_key, 1, self.interval) and cache.get(recent_key):
+                    cache.delete_many(claimed)  # another post got there first
+                    return self.interval
+                claimed.append(recent_key)
+        except Exception:
+            logger.exception("Comment flood limit skipped: the cache did not answer")
+        return 0
+
+    def release(self, *, ip_address, email):
+        """Hand back a claimed cool-down: the post was not saved, or is spam."""
+        try:
+            self._cache().delete_many(
+                [self._keys(identity)[0] for identity in self._identities(ip_address, email)]
+            )
+        except Exception:
+            logger.exception("Comment flood limit not released: the cache did not answer")
 
     def record(self, *, ip_address, email):
         """Count one accepted response for this IP address and this email."""

@@ -114,7 +114,8 @@ class CommentModerator:
         return None
 
     def refusal(self, comment):
-        """Why this post is refused before it is saved, or None.
+        """Why this post is refused before it is saved, or None. When None,
+        the post holds the flood limit's cool-down (`FloodLimit.claim`).
 
         A duplicate first: a double-clicked button hears "already posted",
         which is the truth, rather than "too quickly".
@@ -123,7 +124,8 @@ class CommentModerator:
             return CommentRefused(
                 "You have already posted this response on this story; it was not posted twice."
             )
-        wait = FloodLimit.from_settings().check(
+        # Claimed, not only checked: submit_comment releases it unless saved.
+        wait = FloodLimit.from_settings().claim(
             ip_address=comment.ip_address, email=comment.author_email
         )
         if wait:
@@ -192,19 +194,27 @@ def submit_comment(comment, *, spam_reasons=()):
     refusal = moderator.refusal(comment)
     if refusal:
         raise refusal
-    decision = moderator.decide(comment, spam_reasons=spam_reasons)
-    comment.status = decision.status
-    comment.moderation_reasons = decision.reasons
-    with transaction.atomic():
-        comment.save()
-        if comment.status == Comment.Status.APPROVED:
-            recount_comments([comment.article_id])
-            _purge_on_commit([comment.article_id])
-        elif comment.status == Comment.Status.PENDING:
-            # robust: a failing queue must not turn a saved response into an error.
-            transaction.on_commit(partial(notify_moderators.enqueue, comment.pk), robust=True)
-    if comment.status != Comment.Status.SPAM:
-        FloodLimit.from_settings().record(ip_address=comment.ip_address, email=comment.author_email)
+    flood = FloodLimit.from_settings()
+    who = {"ip_address": comment.ip_address, "email": comment.author_email}
+    try:
+        decision = moderator.decide(comment, spam_reasons=spam_reasons)
+        comment.status = decision.status
+        comment.moderation_reasons = decision.reasons
+        with transaction.atomic():
+            comment.save()
+            if comment.status == Comment.Status.APPROVED:
+                recount_comments([comment.article_id])
+                _purge_on_commit([comment.article_id])
+            elif comment.status == Comment.Status.PENDING:
+                # robust: a failing queue must not turn a saved response into an error.
+                transaction.on_commit(partial(notify_moderators.enqueue, comment.pk), robust=True)
+    except BaseException:
+        flood.release(**who)  # nothing was saved: the reader may post again at once
+        raise
+    if comment.status == Comment.Status.SPAM:
+        flood.release(**who)
+    else:
+        flood.record(**who)
     return comment
 
 

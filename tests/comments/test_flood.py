@@ -101,3 +101,29 @@ def test_refused_posts_do_not_count(client, article, settings):
     assert response.status_code == 303
     second = client.post(post_url(article), post_data(article, body="Another."))
     assert second.status_code == 429
+
+
+def test_a_claimed_cool_down_makes_the_next_post_wait(limit):
+    assert limit.claim(ip_address=IP, email=EMAIL) == 0
+    assert limit.claim(ip_address=IP, email="someone.else@example.org") == 15
+
+
+def test_a_released_claim_lets_the_reader_post_again(limit):
+    limit.claim(ip_address=IP, email=EMAIL)
+    limit.release(ip_address=IP, email=EMAIL)
+    assert limit.claim(ip_address=IP, email=EMAIL) == 0
+
+
+def test_a_refused_claim_holds_nothing_for_the_other_identity(limit):
+    limit.claim(ip_address=IP, email=EMAIL)
+    limit.claim(ip_address="198.51.100.1", email=EMAIL)  # refused on the email
+    assert limit.check(ip_address="198.51.100.1", email="bo@example.org") == 0
+
+
+def test_claiming_through_a_fail_soft_cache_that_is_down_fails_open():
+    from newsroom.cache import FailSoftRedisCache
+
+    dead = FailSoftRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    limit = FloodLimit(interval=15, per_hour=30, cache=dead)
+    assert limit.claim(ip_address=IP, email=EMAIL) == 0
+    assert limit.claim(ip_address=IP, email=EMAIL) == 0

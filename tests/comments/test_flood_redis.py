@@ -30,3 +30,14 @@ def test_the_hourly_count_adds_up_across_processes(two_processes):
         )
     limit = FloodLimit(interval=0, per_hour=3, cache=second)
     assert limit.check(ip_address="203.0.113.5", email="ada@example.org") == 3600
+
+
+def test_two_posts_racing_on_two_processes_only_one_gets_the_cool_down(two_processes):
+    # Both have passed every other check; neither is saved yet. A check-then-set
+    # would let both through.
+    first, second = (FloodLimit(interval=15, per_hour=30, cache=cache) for cache in two_processes)
+    outcomes = [
+        first.claim(ip_address="203.0.113.5", email="ada@example.org"),
+        second.claim(ip_address="203.0.113.5", email="ada@example.org"),
+    ]
+    assert outcomes == [0, 15]
