@@ -14,6 +14,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PERFORMANCE_DOC = REPO / "docs" / "performance.md"
+RELIABILITY_DOC = REPO / "docs" / "reliability.md"
 
 # A bench marks the database it creates with this comment, so that a later run
 # may drop one an interrupted run left behind, and never any other database.
@@ -156,15 +157,42 @@ class SqlTimer:
 # --- docs/performance.md ---------------------------------------------------------------
 
 
-def write_block(name, text):
+def write_block(name, text, *, document=PERFORMANCE_DOC):
     """Replace the block between `<!-- bench:NAME:start -->` and its end marker
-    in docs/performance.md (appended at the end when there is none yet)."""
+    in `document` (docs/performance.md unless told), appended at the end when
+    there is none yet."""
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
-    document = PERFORMANCE_DOC.read_text() if PERFORMANCE_DOC.exists() else ""
+    text_before = document.read_text() if document.exists() else ""
     block = f"{start}\n{text}\n{end}"
-    if start in document and end in document:
-        before, rest = document.split(start, 1)
-        document = before + block + rest.split(end, 1)[1]
+    if start in text_before and end in text_before:
+        before, rest = text_before.split(start, 1)
+        text_after = before + block + rest.split(end, 1)[1]
     else:
-        document = document.rstrip("\n") + "\n\n" + block + "\n"
-    PERFORMANCE_DOC.write_text(document)
+        text_after = text_before.rstrip("\n") + "\n\n" + block + "\n"
+    document.write_text(text_after)
+
+
+def serve_environment(*, port, secret_key, database_url, redis_url, cache_prefix, work_dir):
+    """The environment `make serve` gives gunicorn (Makefile), on plain HTTP on
+    loopback, for a site of the bench's own: its database, its Redis key
+    prefix, its static and media folders under `work_dir`. Production's cache
+    and static storage whatever this shell says."""
+    environment = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "0",
+        "HTTPS_ONLY": "0",
+        "TASKS_BACKEND": "database",
+        "CONN_MAX_AGE": "600",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": cache_prefix,
+        "STATIC_ROOT": str(Path(work_dir) / "static"),
+        "MEDIA_ROOT": str(Path(work_dir) / "media"),
+    }
+    for name in ("CACHE_BACKEND", "STATICFILES_STORAGE", "PAGE_CACHE", "FRAGMENT_CACHE"):
+        environment.pop(name, None)
+    return environment

@@ -66,6 +66,7 @@ from bench.common import (
     load_average,
     machine_summary,
     progress,
+    serve_environment,
     write_block,
 )
 from bench.servers import Gunicorn, Nginx, Redis, refuse_busy_port
@@ -364,27 +365,14 @@ class _Run:
         self.cleanup.callback(close_connections)
 
     def _server_environment(self, *, port, cold):
-        environment = os.environ | {
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            # What `make serve` sets (Makefile), on plain HTTP on loopback.
-            "DEBUG": "0",
-            "HTTPS_ONLY": "0",
-            "TASKS_BACKEND": "database",
-            "CONN_MAX_AGE": "600",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SITE_URL": f"http://127.0.0.1:{port}",
-            "WEB_CONCURRENCY": "2",
-            "GUNICORN_MAX_REQUESTS": str(self.options.max_requests),
-            "SECRET_KEY": self.secret_key,
-            "DATABASE_URL": self.options.database_url,
-            "REDIS_URL": self.redis_url,
-            "CACHE_KEY_PREFIX": self.cache_prefix,
-            "STATIC_ROOT": str(self.static_root),
-            "MEDIA_ROOT": str(self.media_root),
-        }
-        # Production's choices, whatever this shell says.
-        for name in ("CACHE_BACKEND", "STATICFILES_STORAGE", *self.options.cold_switches):
-            environment.pop(name, None)
+        environment = serve_environment(
+            port=port,
+            secret_key=self.secret_key,
+            database_url=self.options.database_url,
+            redis_url=self.redis_url,
+            cache_prefix=self.cache_prefix,
+            work_dir=self.work_dir,
+        ) | {"GUNICORN_MAX_REQUESTS": str(self.options.max_requests)}
         if cold:
             environment |= self.options.cold_switches
         return environment

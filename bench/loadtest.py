@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 
-from bench.common import machine_summary, progress
+from bench.common import RELIABILITY_DOC, machine_summary, progress, write_block
 from bench.site import Site
 from bench.traffic import Commenter, Tally, loopback_source, percentile, read_forever, request
 
@@ -309,20 +309,9 @@ class LoadTest:
 
 
 def write_section(name, text):
-    """Replace the block between `<!-- NAME:start -->` and its end in docs/reliability.md."""
-    from bench.common import REPO
-
-    path = REPO / "docs" / "reliability.md"
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    document = path.read_text()
-    block = f"{start}\n{text}\n{end}"
-    if start in document and end in document:
-        before, rest = document.split(start, 1)
-        document = before + block + rest.split(end, 1)[1]
-    else:
-        document = document.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(document)
-    progress(f"Recorded in {path}")
+    """Replace the block `name` in docs/reliability.md (bench/common.py's markers)."""
+    write_block(name, text, document=RELIABILITY_DOC)
+    progress(f"Recorded in {RELIABILITY_DOC}")
 
 
 if __name__ == "__main__":

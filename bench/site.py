@@ -13,7 +13,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from bench.common import create_own_database, drop_own_database, progress
+from bench.common import create_own_database, drop_own_database, progress, serve_environment
 from bench.servers import Gunicorn
 
 
@@ -25,38 +25,25 @@ class Site:
         self.extra_env = extra_env or {}
         self.cache_prefix = f"faults-{secrets.token_hex(4)}"
         self.secret_key = secrets.token_urlsafe(50)
-        self.static_root = self.work_dir / "static"
-        self.media_root = self.work_dir / "media"
         self.servers = []
 
     def environment(self, *, port=8000):
-        environment = (
-            os.environ
+        return (
+            serve_environment(
+                port=port,
+                secret_key=self.secret_key,
+                database_url=self.database_url,
+                redis_url=self.redis_url,
+                cache_prefix=self.cache_prefix,
+                work_dir=self.work_dir,
+            )
             | {
-                "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-                # What `make serve` sets (Makefile), on plain HTTP on loopback.
-                "DEBUG": "0",
-                "HTTPS_ONLY": "0",
-                "TASKS_BACKEND": "database",
-                "CONN_MAX_AGE": "600",
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "SITE_URL": f"http://127.0.0.1:{port}",
-                "WEB_CONCURRENCY": "2",
-                "SECRET_KEY": self.secret_key,
-                "DATABASE_URL": self.database_url,
-                "REDIS_URL": self.redis_url,
-                "CACHE_KEY_PREFIX": self.cache_prefix,
-                "STATIC_ROOT": str(self.static_root),
-                "MEDIA_ROOT": str(self.media_root),
                 "GUNICORN_ACCESSLOG": "/dev/null",
                 # No forwarded header is trusted: REMOTE_ADDR is the commenter.
                 "COMMENTS_TRUSTED_PROXY_COUNT": "0",
             }
             | self.extra_env
         )
-        for name in ("CACHE_BACKEND", "STATICFILES_STORAGE", "PAGE_CACHE", "FRAGMENT_CACHE"):
-            environment.pop(name, None)
-        return environment
 
     def build(self):
         """Create the database, migrate, load the demo, collect static files;
