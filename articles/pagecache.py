@@ -288,8 +288,8 @@ _MAX_LEARNED = 20_000
 
 def _serve(request, key, dependencies, render):
     try:
-        entry, guessed, fetched = _lookup(key, dependencies)
-        if entry is not None:
+        entry, current, guessed, fetched = _lookup(key, dependencies)
+        if current:
             return _conditional(request, _from_entry(entry))
         versions = _versions_before_rendering(guessed, fetched)
     except Exception:
@@ -298,6 +298,12 @@ def _serve(request, key, dependencies, render):
         return _public(request, render())
 
     response = render()
+    if getattr(response, "database_outage", False) and entry is not None:
+        # The database is away (newsroom/outage.py answered 503): the last
+        # copy this page had, out of date by a purge or two, beats "back in a
+        # moment". It is still in the cache until its own timeout.
+        logger.warning("Database unavailable: served the last cached copy of %s", request.path)
+        return _conditional(request, _from_entry(entry))
     state = _page_state(request)
     needed = {*dependencies, *state["dependencies"]}
     _learn(key, needed, dependencies)
@@ -319,13 +325,14 @@ def _serve(request, key, dependencies, render):
 
 
 def _lookup(key, dependencies):
-    """(a valid entry or None, the version keys read, what was read) in one
-    round trip when this process knows what the page depends on."""
+    """(the entry or None, whether it is current, the version keys read, what
+    was read) in one round trip when this process knows what the page
+    depends on. An entry that is not current is kept only for an outage."""
     guessed = [*dependencies, *_LEARNED_DEPENDENCIES.get(key, ())]
     fetched = cache.get_many([key, *guessed])
     entry = fetched.pop(key, None)
     if entry is None:
-        return None, guessed, fetched
+        return None, False, guessed, fetched
     recorded = dict(zip(entry["dependencies"], entry["versions"], strict=True))
     unfetched = [name for name in recorded if name not in fetched]
     if unfetched:
@@ -335,7 +342,7 @@ def _lookup(key, dependencies):
     current = entry["expires"] > time.time() and all(
         fetched.get(name) == version for name, version in recorded.items()
     )
-    return (entry if current else None), guessed, fetched
+    return entry, current, guessed, fetched
 
 
 def _store(key, response, versions, expires):

@@ -6,7 +6,9 @@ back by itself (issue 8).
 (the server refused, closed or lost the connection) raised by any view into
 `unavailable()`: the page below, status 503, `Retry-After`, never stored by
 any cache. Pages the page cache holds are still answered from it without the
-database, before any view runs (articles/pagecache.py). Nothing else is
+database, before any view runs (articles/pagecache.py); a page whose cached
+copy a purge made out of date is answered with that last copy rather than
+the 503, as long as the cache still has it. Nothing else is
 needed to recover: Django opens a new connection on the next request
 (CONN_HEALTH_CHECKS drops a persistent one that died), so gunicorn is never
 restarted.
@@ -47,6 +49,9 @@ def unavailable(request, *, template_name="503.html", context=None):
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
+    # The page cache answers a page it holds an older copy of with that copy
+    # instead (articles/pagecache.py).
+    response.database_outage = True
     return response
 
 

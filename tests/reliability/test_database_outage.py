@@ -85,6 +85,26 @@ def test_a_page_the_page_cache_holds_is_still_served(client, article):
     assert again.content == first.content
 
 
+def test_a_page_purged_before_the_outage_is_served_as_last_cached(client, article):
+    from articles import pagecache
+
+    client.get(article.get_absolute_url())  # learns what the page shows
+    first = client.get(article.get_absolute_url())  # stored
+    pagecache.purge_articles([article.pk])  # e.g. a response approved just before
+    with connection.execute_wrapper(database_down):
+        again = client.get(article.get_absolute_url())
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+def test_a_page_never_cached_is_the_503_during_an_outage(client, article):
+    other = ArticleFactory(headline="Ferry timetable changes")
+    client.get(article.get_absolute_url())
+    with connection.execute_wrapper(database_down):
+        response = client.get(other.get_absolute_url())
+    assert response.status_code == 503
+
+
 def test_the_outage_is_logged_in_one_line(client, article, caplog):
     with connection.execute_wrapper(database_down):
         client.get("/")
