@@ -61,6 +61,7 @@ DATA_COMMENT_PREFIX = "Newsroom bench data "
 
 SECTION_NAMES = ["News", "Politics", "Business", "Environment", "Health", "Culture", "Sport"]
 AUTHORS, TAGS = 300, 400
+RETIRED_AUTHOR = AUTHORS + 1  # bylined only on old stories (see fill)
 PARAGRAPH_POOL, SENTENCE_POOL, RESPONSE_POOL = 2_000, 4_000, 5_000
 
 
@@ -324,6 +325,22 @@ def fill(stories, responses, seed=2026):
         'INSERT INTO articles_byline (article_id, author_id, "order", story_status, '
         "story_published_at) "
         "SELECT id, 1, 3, status, published_at FROM articles_article WHERE id % 40 = 0 "
+        "ON CONFLICT DO NOTHING",
+    )
+    # An author who stopped writing long ago: the 40 stories four fifths of
+    # the way back (a month at 1k, nine years at 100k). Their page must not
+    # walk the newer stories to find theirs.
+    step(
+        "Retired author",
+        "INSERT INTO articles_author (id, name, slug, role, bio, photo) "
+        f"VALUES ({RETIRED_AUTHOR}, 'Retired Reporter', 'retired-reporter', 'Reporter', '', '')",
+    )
+    step(
+        "Retired author's bylines",
+        'INSERT INTO articles_byline (article_id, author_id, "order", story_status, '
+        "story_published_at) "
+        f"SELECT id, {RETIRED_AUTHOR}, 3, status, published_at FROM articles_article "
+        f"WHERE id > {stories * 4 // 5} AND id <= {stories * 4 // 5 + 40} "
         "ON CONFLICT DO NOTHING",
     )
     step(

@@ -365,7 +365,7 @@ def _data_pages():
 
     from articles.demo.artwork import abstract_hero
     from articles.models import Article, Author, Tag
-    from bench.data import HERO_IMAGE_NAME
+    from bench.data import HERO_IMAGE_NAME, RETIRED_AUTHOR
 
     # The stories' hero picture, in this run's own media folder.
     default_storage.save(
@@ -393,6 +393,11 @@ def _data_pages():
         ),
         ("Tag", Tag.objects.get(pk=1).get_absolute_url(), None),
         ("Author", Author.objects.get(pk=1).get_absolute_url(), None),
+        (
+            "Author, last story long ago",
+            Author.objects.get(pk=RETIRED_AUTHOR).get_absolute_url(),
+            None,
+        ),
         ("Article (50 responses)", showcase.get_absolute_url(), None),
         ("Article (2,000 responses)", long_thread.get_absolute_url(), None),
         ("Feed (RSS)", reverse("articles:feed"), None),

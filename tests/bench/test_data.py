@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q
 
 from articles.models import Article, Byline
 from articles.search import search_articles
-from bench.data import LONG_THREAD_RESPONSES, SHOWCASE_RESPONSES, fill
+from bench.data import LONG_THREAD_RESPONSES, RETIRED_AUTHOR, SHOWCASE_RESPONSES, fill
 from comments.models import Comment
 
 STORIES, RESPONSES = 300, 3_000
@@ -103,3 +103,9 @@ def test_bylines_carry_their_storys_status_and_time():
     )
 
     assert not stale.exists()
+
+
+def test_the_retired_author_wrote_only_the_40_stories_four_fifths_back():
+    theirs = Article.objects.filter(bylines__author=RETIRED_AUTHOR).values_list("pk", flat=True)
+
+    assert sorted(theirs) == list(range(241, 281))
