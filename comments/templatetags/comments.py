@@ -13,6 +13,7 @@ refused post it is inline, with the reader's input and the errors
 from django import template
 
 from articles import pagecache
+from articles.context_processors import shell_links
 
 from ..cookies import pending_ids
 from ..moderation import moderator
@@ -53,4 +54,5 @@ def responses(context, article):
         "form": form,
         "reply_to": reply_to,
         "csrf_token": context.get("csrf_token"),
+        "links": shell_links(),  # an inclusion tag's context has no context processors'
     }

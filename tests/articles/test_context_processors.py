@@ -3,6 +3,7 @@ kept in the cache until a section changes."""
 
 import pytest
 from django.core.cache import cache
+from django.test.utils import override_script_prefix
 
 from articles.context_processors import SECTION_NAV_CACHE_KEY, section_nav
 from articles.models import Section
@@ -69,3 +70,29 @@ def test_pages_that_do_not_show_the_navigation_never_load_it(client, django_asse
     with django_assert_num_queries(0):
         client.get("/robots.txt")
     assert cache.get(SECTION_NAV_CACHE_KEY) is None
+
+
+# The shell's links are resolved once per process (shell_links): they must still
+# follow the settings and the address the site is served under. The second page
+# is the search page, which the page cache never keeps.
+
+
+def test_shell_links_follow_a_changed_static_url(client, settings):
+    client.get("/")  # resolved once under the old STATIC_URL
+    settings.STATIC_URL = "/assets/"
+    page = client.get("/search/").content.decode()
+    assert 'href="/assets/css/newsroom.css"' in page
+
+
+def test_shell_links_follow_the_script_prefix(client):
+    client.get("/")  # resolved once at the root
+    with override_script_prefix("/paper/"):  # as WSGIHandler does from SCRIPT_NAME
+        page = client.get("/search/").content.decode()
+    assert 'href="/paper/feed/"' in page
+
+
+def test_shell_links_stay_at_the_root_after_a_prefixed_request(client):
+    with override_script_prefix("/paper/"):
+        client.get("/")
+    page = client.get("/search/").content.decode()
+    assert 'action="/search/"' in page
