@@ -38,6 +38,29 @@ def meta_properties(data):
     return mark_safe("".join(elements))  # noqa: S308 - both escaped
 
 
+@register.simple_tag(takes_context=True)
+def section_links(context):
+    """The section navigation's items (`nav_sections`), the current section
+    marked `aria-current="page"` (a section page) or "true" (a story in it).
+    Drawn here rather than by a template loop: it is on every page, and a loop
+    resolves five variables per section per render."""
+    section = context.get("section")
+    article = context.get("article")
+    current = getattr(section, "slug", None)
+    containing = getattr(getattr(article, "section", None), "slug", None)
+    items = []
+    for item in context.get("nav_sections") or ():
+        slug = item["slug"]
+        if slug == current:
+            mark = ' aria-current="page"'
+        elif slug == containing:
+            mark = ' aria-current="true"'
+        else:
+            mark = ""
+        items.append(f'\n<li><a href="{escape(item["url"])}"{mark}>{escape(item["name"])}</a></li>')
+    return mark_safe("".join(items))  # noqa: S308 - every value escaped
+
+
 @register.filter
 def responses_label(count):
     """A story's response count (`comment_count`) in words, wherever it is shown

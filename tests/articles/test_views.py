@@ -526,6 +526,19 @@ def test_current_section_is_marked_in_the_navigation(client):
     assert '<a href="/sport/" aria-current="page">Sport</a>' in page(client, "/sport/")
 
 
+def test_a_storys_section_is_marked_in_the_navigation(client):
+    story = ArticleFactory(section=SectionFactory(slug="sport", name="Sport"))
+    SectionFactory(slug="news", name="News")
+    html = page(client, story.get_absolute_url())
+    assert '<a href="/sport/" aria-current="true">Sport</a>' in html
+    assert '<a href="/news/">News</a>' in html
+
+
+def test_section_names_are_escaped_in_the_navigation(client):
+    SectionFactory(slug="sport", name="<b>Sport</b> & more")
+    assert '<a href="/sport/">&lt;b&gt;Sport&lt;/b&gt; &amp; more</a>' in page(client, "/")
+
+
 def test_messages_are_shown_politely(client):
     # The comments app's confirmation after a post arrives as a Django message.
     storage = CookieStorage(RequestFactory().get("/"))
