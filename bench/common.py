@@ -65,11 +65,7 @@ def create_own_database(database_url):
     # Autocommit and no `with connection:` (that opens a transaction, and
     # CREATE/DROP DATABASE refuse to run in one).
     with closing(connection), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [name],
-        )
-        row = cursor.fetchone()
+        row = _database_comment_row(cursor, name)
         if row is not None:
             if row[0] not in _EARLIER_BENCH_DATABASE_COMMENTS:
                 sys.exit(
@@ -86,6 +82,22 @@ def create_own_database(database_url):
             )
         )
     return name
+
+
+def database_comment(database_url):
+    """(exists, its comment or "") of the URL's database, e.g. a bench's mark."""
+    connection, name = _server_connection(database_url)
+    with closing(connection), connection.cursor() as cursor:
+        row = _database_comment_row(cursor, name)
+    return (False, "") if row is None else (True, row[0] or "")
+
+
+def _database_comment_row(cursor, name):
+    cursor.execute(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+        [name],
+    )
+    return cursor.fetchone()
 
 
 def drop_own_database(database_url):

@@ -44,7 +44,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from bench.common import BENCH_DATABASE_COMMENT, is_postgresql, progress
+from bench.common import BENCH_DATABASE_COMMENT, database_comment, is_postgresql, progress
 
 SIZES = {
     # stories, responses
@@ -105,16 +105,9 @@ def _server_cursor(database_url):
 def existing_size(database_url):
     """The size recorded on the URL's database, None if it has no bench data,
     or False if it is not the bench's (leave it alone)."""
-    connection, name = _server_cursor(database_url)
-    with closing(connection), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [name],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    exists, comment = database_comment(database_url)
+    if not exists:
         return None
-    comment = row[0] or ""
     if not comment.endswith(BENCH_DATABASE_COMMENT):
         return False
     if comment.startswith(DATA_COMMENT_PREFIX):
