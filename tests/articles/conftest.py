@@ -110,3 +110,16 @@ def without_comments(settings):
             },
         }
     ]
+
+
+@pytest.fixture
+def caches_on(settings):
+    """The page and fragment caches on, and nothing this process learned in an
+    earlier test about what a page depends on (articles/pagecache.py keeps
+    such hints per process)."""
+    from articles import pagecache
+
+    settings.PAGE_CACHE = True
+    settings.FRAGMENT_CACHE = True
+    pagecache._LEARNED_DEPENDENCIES.clear()
+    pagecache._LEARNED_FRAGMENTS.clear()

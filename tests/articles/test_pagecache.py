@@ -30,14 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _caches_on(settings):
-    settings.PAGE_CACHE = True
-    settings.FRAGMENT_CACHE = True
-    pagecache._LEARNED_DEPENDENCIES.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("caches_on")]
 
 
 @pytest.fixture

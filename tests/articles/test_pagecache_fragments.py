@@ -7,14 +7,7 @@ from articles import pagecache
 from articles.models import Article
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fragments_on(settings):
-    settings.PAGE_CACHE = True
-    settings.FRAGMENT_CACHE = True
-    pagecache._LEARNED_FRAGMENTS.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("caches_on")]
 
 
 @pytest.fixture

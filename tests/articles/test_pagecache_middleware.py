@@ -5,11 +5,10 @@ import pytest
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import Client
 
-from articles import pagecache
 from articles.models import Article
 from tests.factories import ArticleFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("caches_on")]
 
 # What the stack adds to every public page (security, CSP, Permissions-Policy, frames).
 SECURITY_HEADERS = (
@@ -20,12 +19,6 @@ SECURITY_HEADERS = (
     "Referrer-Policy",
     "Cross-Origin-Opener-Policy",
 )
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE = True
-    pagecache._LEARNED_DEPENDENCIES.clear()
 
 
 @pytest.fixture

@@ -13,14 +13,7 @@ from comments.models import Comment
 from comments.moderation import approve_comments
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def _caches_on(settings):
-    settings.PAGE_CACHE = True
-    settings.FRAGMENT_CACHE = True
-    pagecache._LEARNED_DEPENDENCIES.clear()
+pytestmark = [pytest.mark.redis, pytest.mark.django_db, pytest.mark.usefixtures("caches_on")]
 
 
 def test_a_purge_by_one_process_reaches_the_other(client, two_processes, monkeypatch):
