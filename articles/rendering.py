@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.core.cache import cache
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import normalize_newlines
 
 # Elements with no end tag: they never open a level of nesting.
 VOID_ELEMENTS = frozenset(
@@ -211,11 +211,6 @@ def _hero_image(article, widths, default_width):
     )
 
 
-def linebreaksbr(text):
-    """Django's `linebreaksbr` filter: escaped, each line break a <br>."""
-    return escape(normalize_newlines(text)).replace("\n", "<br>")
-
-
 # --- The story's pull-quotes and sources, drawn in Python ---------------------------
 #
 # Why not templates: an `{% include %}` per quote and a template loop per
@@ -253,7 +248,7 @@ def pull_quote_html(quote, *, article_id):
         elif source.url:
             link = _QUOTE_SOURCE.format(href=escape(source.url), title=escape(source.title))
     return _PULL_QUOTE.format(
-        cite=cite, text=linebreaksbr(quote.text), speaker=speaker, source=link
+        cite=cite, text=linebreaksbr(quote.text, autoescape=True), speaker=speaker, source=link
     )
 
 
