@@ -462,6 +462,16 @@ class Article(models.Model):
         )
 
     @property
+    def is_live(self):
+        """Whether the public may see this story now: `published()`'s rule,
+        asked of one row already in hand (a cached one, articles/pagecache.py)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
     def state(self):
         """Draft, In review, Scheduled or Live: what the admin list shows."""
         if self.status == self.Status.PUBLISHED:

@@ -151,7 +151,7 @@ def page_shows_article(request, article_id):
     version). Its parts are fetched from the fragment cache now, in one round
     trip, for the render to find (`cached_fragment`)."""
     _page_state(request)["dependencies"].add(article_version(article_id))
-    if settings.FRAGMENT_CACHE:
+    if settings.FRAGMENT_CACHE and not _already_prefetched(article_id):
         _prefetch_fragments(article_id)
 
 
@@ -509,6 +509,11 @@ request_started.connect(_forget_prefetched_fragments)
 request_finished.connect(_forget_prefetched_fragments)
 
 
+def _already_prefetched(article_id):
+    prefetched = _prefetched_fragments.get()
+    return prefetched is not None and prefetched[0] == article_id
+
+
 def _fetch_fragment(name, key, article_id, dependencies):
     """{key and its dependencies: what the cache holds}, from what was fetched
     ahead for this story if it includes the key, else in a round trip."""
@@ -525,12 +530,15 @@ def _fetch_fragment(name, key, article_id, dependencies):
     return cache.get_many([key, *dependencies])
 
 
-def cached_fragment(name, article_id, render, *, variant=()):
-    """The HTML of one part of a story's page, from the cache or from `render()`.
+def cached_fragment(name, article_id, render, *, variant=(), usable=None):
+    """One part of a story's page (its HTML, or the story's row), from the
+    cache or from `render()`.
 
     Keyed by the story, the part's `name` and `variant` (e.g. the page of
     responses); valid while the site's and the story's versions are those it
-    was rendered under. FRAGMENT_CACHE=0: always `render()`.
+    was rendered under. `usable(value)`, if given, must also hold of a cached
+    value and of a rendered one before it is kept (see `cached_story`).
+    FRAGMENT_CACHE=0: always `render()`.
     """
     if not settings.FRAGMENT_CACHE:
         return render()
@@ -541,17 +549,59 @@ def cached_fragment(name, article_id, render, *, variant=()):
     try:
         fetched = _fetch_fragment(name, key, article_id, dependencies)
         entry = fetched.pop(key, None)
-        if entry is not None and entry[0] == [fetched.get(name) for name in dependencies]:
+        if (
+            entry is not None
+            and entry[0] == [fetched.get(name) for name in dependencies]
+            and (usable is None or usable(entry[1]))
+        ):
             return entry[1]
         versions = _versions_before_rendering(dependencies, fetched)
     except Exception:
         logger.exception("Fragment cache skipped: the cache did not answer")
         return render()
-    html = render()
-    if versions.keys() >= set(dependencies):
+    value = render()
+    if versions.keys() >= set(dependencies) and (usable is None or usable(value)):
         try:
-            entry = ([versions[name] for name in dependencies], html)
+            entry = ([versions[name] for name in dependencies], value)
             cache.set(key, entry, settings.PAGE_CACHE_TTL)
         except Exception:
             logger.exception("Fragment not cached: the cache did not answer")
-    return html
+    return value
+
+
+# Which story each article address named, as last seen by this process: a
+# hint for `cached_story`, checked against the cached row before it is used.
+_LEARNED_STORIES = {}
+
+
+def cached_story(address, fetch, answers):
+    """The row of the story an article page shows, for a reader who bypasses
+    the page cache: from the fragment cache when this process has served
+    `address` before, in the same round trip as the page's parts; else
+    `fetch()` (the database, through the QuerySet that says what is public;
+    it raises Http404 for anything else).
+
+    A cached row is kept under the story's and the site's versions like any
+    fragment, so an edit, a new response or a section's rename retires it;
+    `answers(row)` must hold of it too: the visibility rule re-checked on the
+    row itself, now (a story unpublished by a scheduled time, not by an edit,
+    leaves no purge behind), and that it is still the story at that address.
+    A fetched row is kept only if it is the story this process expected
+    there (a hint that turns out wrong is only corrected, for next time).
+    """
+    article_id = _LEARNED_STORIES.get(address) if settings.FRAGMENT_CACHE else None
+    if article_id is None:
+        row = fetch()
+    else:
+        _prefetch_fragments(article_id)
+        row = cached_fragment(
+            "row",
+            article_id,
+            fetch,
+            usable=lambda row: row.pk == article_id and answers(row),
+        )
+    if settings.FRAGMENT_CACHE and article_id != row.pk:
+        if len(_LEARNED_STORIES) >= _MAX_LEARNED:
+            _LEARNED_STORIES.clear()
+        _LEARNED_STORIES[address] = row.pk
+    return row

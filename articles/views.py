@@ -224,13 +224,23 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_object(self, queryset=None):
+        slug = self.kwargs["slug"]
         start, end = local_day_bounds(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
-        return get_object_or_404(
-            Article.objects.published().select_related("section"),
-            slug=self.kwargs["slug"],
-            published_at__gte=start,
-            published_at__lt=end,
-        )
+
+        def fetch():
+            return get_object_or_404(
+                Article.objects.published().for_article_page(),
+                slug=slug,
+                published_at__gte=start,
+                published_at__lt=end,
+            )
+
+        def answers(article):
+            # What fetch() asks of the database, asked of a cached row.
+            return article.is_live and article.slug == slug and start <= article.published_at < end
+
+        address = (self.kwargs["section"], start, slug)
+        return pagecache.cached_story(address, fetch, answers)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

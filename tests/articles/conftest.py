@@ -123,3 +123,4 @@ def caches_on(settings):
     settings.FRAGMENT_CACHE = True
     pagecache._LEARNED_DEPENDENCIES.clear()
     pagecache._LEARNED_FRAGMENTS.clear()
+    pagecache._LEARNED_STORIES.clear()

@@ -165,3 +165,20 @@ def test_author_photo_size_is_the_thumbnail_size():
 
 def test_author_without_photo_has_no_photo_size():
     assert AuthorFactory().photo_size is None
+
+
+@pytest.mark.parametrize(
+    ("status", "hours_from_now"),
+    [
+        (Article.Status.PUBLISHED, -1),
+        (Article.Status.PUBLISHED, 1),
+        (Article.Status.DRAFT, -1),
+        (Article.Status.REVIEW, -1),
+    ],
+)
+def test_is_live_says_what_published_says(status, hours_from_now):
+    story = ArticleFactory(
+        status=status, published_at=timezone.now() + datetime.timedelta(hours=hours_from_now)
+    )
+
+    assert story.is_live == Article.objects.published().filter(pk=story.pk).exists()

@@ -1,10 +1,11 @@
 """articles/pagecache.py: a page that bypasses the page cache gets its story's
-parts from the fragment cache in one round trip, never a stale one."""
+row and parts from the fragment cache in one round trip, never a stale one."""
 
 import pytest
 
 from articles import pagecache
 from articles.models import Article
+from articles.publishing import unpublish_article
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("caches_on")]
@@ -38,7 +39,7 @@ def round_trips(monkeypatch):
 
 
 def test_a_signed_in_readers_page_fetches_its_parts_in_one_round_trip(signed_in, url, round_trips):
-    for _ in range(2):  # the first render learns the parts, the second fills them
+    for _ in range(3):  # the first renders learn the story and its parts and fill them
         signed_in.get(url)
     round_trips.clear()
 
@@ -77,6 +78,33 @@ def test_nothing_fetched_ahead_outlives_its_request(signed_in, url):
         signed_in.get(url)
 
     assert pagecache._prefetched_fragments.get() is None
+
+
+def test_an_unpublished_story_is_gone_for_a_signed_in_reader_too(
+    signed_in, url, django_capture_on_commit_callbacks
+):
+    for _ in range(3):  # its row and parts in the fragment cache
+        signed_in.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_article(Article.objects.get(), by=UserFactory(is_superuser=True))
+
+    assert signed_in.get(url).status_code == 404
+
+
+def test_a_renamed_storys_old_address_is_not_answered_from_the_cache(
+    signed_in, url, django_capture_on_commit_callbacks
+):
+    for _ in range(3):  # this process has learned which story `url` shows
+        signed_in.get(url)
+    story = Article.objects.get()
+    story.slug = "bridge-reopens-at-last"
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save()
+    for _ in range(2):  # the row under its new address, current, in the cache
+        signed_in.get(story.get_absolute_url())
+
+    assert signed_in.get(url).status_code == 404
 
 
 @pytest.fixture
