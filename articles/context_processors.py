@@ -6,16 +6,21 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 
+from . import pagecache
 from .models import Section
 
 # The section navigation, kept in the cache until a section changes
-# (articles/signals.py deletes it on commit), so a warm page spends no query on it.
+# (articles/signals.py deletes it on commit), so a warm page spends no query on
+# it; fetched with a story's fragments when a page fetches those ahead.
 SECTION_NAV_CACHE_KEY = "articles:section-nav:v1"
+pagecache.also_fetch_ahead(SECTION_NAV_CACHE_KEY)
 
 
 def section_nav():
     """[{"name", "slug", "url"}] for every section, in navigation order."""
-    nav = cache.get(SECTION_NAV_CACHE_KEY)
+    fetched, nav = pagecache.fetched_ahead(SECTION_NAV_CACHE_KEY)
+    if not fetched:
+        nav = cache.get(SECTION_NAV_CACHE_KEY)
     if nav is None:
         nav = [
             {"name": section.name, "slug": section.slug, "url": section.get_absolute_url()}

@@ -480,24 +480,45 @@ def _next_scheduled():
 
 # The fragments of the story being rendered, fetched ahead in one round trip
 # with the versions they depend on (a page has several parts: one get_many
-# instead of one each). Which keys to fetch is learned per process from the
-# previous renders of that story, the last variant of each part (e.g. the
-# page of responses last asked for): a hint only, a key it lacks is fetched
-# alone.
+# instead of one each). Which keys to fetch is learned per process: those the
+# previous render of that story used (e.g. the page of responses it showed), a
+# hint only: a key it lacks is fetched alone. Keys that every page reads from
+# the cache anyway (`also_fetch_ahead`: the section navigation) come in the
+# same round trip, for `fetched_ahead` to hand out.
 # Reset at the start and end of every request.
 _prefetched_fragments = contextvars.ContextVar("prefetched_fragments", default=None)
 _LEARNED_FRAGMENTS = {}
+_ALSO_FETCHED_AHEAD = []
+
+
+def also_fetch_ahead(key):
+    """Fetch `key` with a story's fragments (see `fetched_ahead`)."""
+    if key not in _ALSO_FETCHED_AHEAD:
+        _ALSO_FETCHED_AHEAD.append(key)
+
+
+def fetched_ahead(key):
+    """(True, what the cache held under `key` or None) if this request's
+    fragments were fetched ahead with it; (False, None) otherwise."""
+    prefetched = _prefetched_fragments.get()
+    if prefetched is None or key not in _ALSO_FETCHED_AHEAD:
+        return False, None
+    return True, prefetched[2].get(key)
 
 
 def _prefetch_fragments(article_id):
-    keys = tuple(_LEARNED_FRAGMENTS.get(article_id, {}).values())
-    if not keys:
+    learned = _LEARNED_FRAGMENTS.get(article_id)
+    if not learned:
         return
+    keys = tuple(learned.values())
     try:
-        fetched = cache.get_many([*keys, SITE, article_version(article_id)])
+        fetched = cache.get_many([*keys, *_ALSO_FETCHED_AHEAD, SITE, article_version(article_id)])
     except Exception:
         logger.exception("Fragments not fetched ahead: the cache did not answer")
         return
+    # Learned afresh by this render: a part it no longer shows (the responses'
+    # own fragment, once their whole section is cached) is not fetched again.
+    _LEARNED_FRAGMENTS[article_id] = {}
     _prefetched_fragments.set((article_id, frozenset(keys), fetched))
 
 
@@ -517,16 +538,16 @@ def _already_prefetched(article_id):
 def _fetch_fragment(name, key, article_id, dependencies):
     """{key and its dependencies: what the cache holds}, from what was fetched
     ahead for this story if it includes the key, else in a round trip."""
-    prefetched = _prefetched_fragments.get()
-    if prefetched is not None and prefetched[0] == article_id and key in prefetched[1]:
-        fetched = prefetched[2]
-        return {name: fetched[name] for name in (key, *dependencies) if name in fetched}
     learned = _LEARNED_FRAGMENTS.get(article_id)
     if learned is None:
         if len(_LEARNED_FRAGMENTS) >= _MAX_LEARNED:
             _LEARNED_FRAGMENTS.clear()
         learned = _LEARNED_FRAGMENTS[article_id] = {}
     learned[name] = key
+    prefetched = _prefetched_fragments.get()
+    if prefetched is not None and prefetched[0] == article_id and key in prefetched[1]:
+        fetched = prefetched[2]
+        return {name: fetched[name] for name in (key, *dependencies) if name in fetched}
     return cache.get_many([key, *dependencies])
 
 

@@ -2,10 +2,15 @@
 row and parts from the fragment cache in one round trip, never a stale one."""
 
 import pytest
+from django.core import signing
+from django.test import Client
 
 from articles import pagecache
 from articles.models import Article
 from articles.publishing import unpublish_article
+from comments.cookies import PENDING_COOKIE, PENDING_SALT
+from comments.models import Comment
+from comments.moderation import approve_comments
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("caches_on")]
@@ -69,7 +74,7 @@ def test_only_the_last_page_of_responses_asked_for_is_fetched_ahead(
 
     signed_in.get(url)
 
-    fetched = [key for key in round_trips[0] if ":responses:" in key]
+    fetched = [key for key in round_trips[0] if ":responses" in key]
     assert len(fetched) == 1
 
 
@@ -105,6 +110,35 @@ def test_a_renamed_storys_old_address_is_not_answered_from_the_cache(
         signed_in.get(story.get_absolute_url())
 
     assert signed_in.get(url).status_code == 404
+
+
+def test_a_response_approved_after_the_section_was_cached_shows_to_a_signed_in_reader(
+    signed_in, url, django_capture_on_commit_callbacks
+):
+    story = Article.objects.get()
+    waiting = CommentFactory(article=story, status="pending", body="Late but approved")
+    for _ in range(3):  # the whole responses section in the fragment cache
+        signed_in.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_comments(Comment.objects.filter(pk=waiting.pk), by=UserFactory(is_staff=True))
+
+    assert "Late but approved" in signed_in.get(url).content.decode()
+
+
+def test_a_reader_with_a_pending_response_sees_it_beside_everyone_elses_cached_section(
+    signed_in, url
+):
+    story = Article.objects.get()
+    for _ in range(3):  # everyone's responses section in the fragment cache
+        signed_in.get(url)
+    mine = CommentFactory(article=story, status="pending", body="My words, awaiting")
+    signer = signing.get_cookie_signer(salt=PENDING_COOKIE + PENDING_SALT)
+    client = Client()
+    client.cookies[PENDING_COOKIE] = signer.sign(str(mine.pk))
+
+    assert "My words, awaiting" in client.get(url).content.decode()
+    assert "My words, awaiting" not in signed_in.get(url).content.decode()
 
 
 @pytest.fixture
