@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFit
 
 from . import rendering
+from .addresses import address
 from .images import MetadataFreeImageField, validate_image_upload
 
 # The editor's toolbar and, from the same list, the allowlist the sanitiser
@@ -140,7 +140,11 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"section": self.slug})
+        return address("articles:section", section=self.slug)
+
+    @property
+    def feed_url(self):
+        return address("articles:section_feed", section=self.slug)
 
 
 class Author(models.Model):
@@ -172,7 +176,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return address("articles:author", slug=self.slug)
 
     @property
     def photo_size(self):
@@ -192,7 +196,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return address("articles:tag", slug=self.slug)
 
 
 @dataclass(frozen=True)
@@ -442,29 +446,19 @@ class Article(models.Model):
     def get_absolute_url(self):
         # Drafts have no date yet: their would-be address uses today's.
         local = timezone.localtime(self.published_at or timezone.now())
-        return reverse(
+        return address(
             "articles:detail",
-            kwargs={
-                "section": self.section.slug,
-                "year": local.year,
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
+            section=self.section.slug,
+            year=local.year,
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=self.slug,
         )
 
     @property
     def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def is_live(self):
         """Whether the public may see this story now: `published()`'s rule,
-        asked of one row already in hand (a cached one, articles/pagecache.py)."""
+        asked of one row already in hand (e.g. a cached one, articles/pagecache.py)."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None

@@ -237,7 +237,9 @@ class ArticleDetailView(DetailView):
 
         def answers(article):
             # What fetch() asks of the database, asked of a cached row.
-            return article.is_live and article.slug == slug and start <= article.published_at < end
+            return (
+                article.is_public and article.slug == slug and start <= article.published_at < end
+            )
 
         address = (self.kwargs["section"], start, slug)
         return pagecache.cached_story(address, fetch, answers)

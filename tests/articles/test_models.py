@@ -176,9 +176,9 @@ def test_author_without_photo_has_no_photo_size():
         (Article.Status.REVIEW, -1),
     ],
 )
-def test_is_live_says_what_published_says(status, hours_from_now):
+def test_is_public_says_what_published_says(status, hours_from_now):
     story = ArticleFactory(
         status=status, published_at=timezone.now() + datetime.timedelta(hours=hours_from_now)
     )
 
-    assert story.is_live == Article.objects.published().filter(pk=story.pk).exists()
+    assert story.is_public == Article.objects.published().filter(pk=story.pk).exists()
