@@ -16,10 +16,13 @@ import copy
 import sys
 
 from axes.backends import AxesStandaloneBackend
-from csp.constants import NONCE
+from csp.constants import HEADER, HEADER_REPORT_ONLY, NONCE
 from csp.decorators import csp_update
-from csp.middleware import CSPMiddleware
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.views import defaults
 from js_asset import Media
 
@@ -58,13 +61,63 @@ class NonceMediaAdminMixin:
         return super().render_change_form(request, context, *args, **kwargs)
 
 
+# Attributes django-csp's decorators set on a response (csp_update, csp_replace,
+# csp_exempt...): such a response has a policy of its own.
+_PER_RESPONSE_POLICY = tuple(
+    f"_csp_{kind}{suffix}"
+    for kind in ("config", "update", "replace", "exempt")
+    for suffix in ("", "_ro")
+)
+# The site's own policy headers, built once per process (django-csp builds them
+# per response: about a tenth of a page-cache hit's time in Django). Forgotten
+# on any changed setting.
+_site_policy_headers = {}
+
+
+@receiver(setting_changed)
+def _forget_site_policy(**kwargs):
+    _site_policy_headers.clear()
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the admin's policy under ADMIN_URL.
 
     A per-path policy here rather than decorators on the admin's views: the
     admin's URLs come from Django and third-party apps, and every one of them
-    must get it.
+    must get it. A response with nothing of its own (no nonce used, no
+    decorator's policy, not the admin) gets the site's policy as built once.
     """
+
+    def process_response(self, request, response):
+        if not self._has_site_policy(request, response):
+            return super().process_response(request, response)
+        if not _site_policy_headers:
+            _site_policy_headers.update(
+                (header, value)
+                for header, value in (
+                    (HEADER, build_policy()),
+                    (HEADER_REPORT_ONLY, build_policy(report_only=True)),
+                )
+                if value
+            )
+        for header, value in _site_policy_headers.items():
+            if header not in response:
+                response[header] = value
+        # As django-csp does once the header is written: a nonce asked for
+        # after this would not be in it, so asking is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    @staticmethod
+    def _has_site_policy(request, response):
+        return (
+            getattr(request, "_csp_nonce", None) is None
+            and not any(getattr(response, name, None) for name in _PER_RESPONSE_POLICY)
+            and not request.path_info.startswith("/" + settings.ADMIN_URL)
+            and not settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES")
+            and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            and not (settings.DEBUG and response.status_code in (404, 500))
+        )
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

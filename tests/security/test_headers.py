@@ -163,3 +163,12 @@ def test_only_the_response_forms_frame_may_be_framed_and_only_by_the_site(client
     assert csp_directives(response)["frame-ancestors"] == ["'self'"]
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert csp_directives(response)["script-src"] == ["'self'"]
+
+
+def test_a_changed_policy_setting_takes_effect(client, story, settings):
+    client.get("/")  # the site's policy, as this process first built it
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'none'"]}
+    }
+
+    assert "img-src 'none'" in client.get("/")["Content-Security-Policy"]
