@@ -35,3 +35,15 @@ def on_starting(server):
             "gunicorn: more than one worker needs a shared cache. Set REDIS_URL "
             "(or CACHE_BACKEND=database), or WEB_CONCURRENCY=1."
         )
+
+
+def post_worker_init(worker):
+    # The application is loaded: Django's modules, URLconf, templates and
+    # settings are now objects that live as long as the worker. Freezing them
+    # takes them out of every later garbage collection, which otherwise walks
+    # them all again each time a request's garbage triggers an older
+    # generation (measured: a signed-in article page's time in the collector
+    # fell from about 0.19 to 0.05 ms a request; docs/performance.md).
+    import gc
+
+    gc.freeze()
