@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import pagecache
+from .lookups import published_story
 from .models import Article, Author, Section, Tag
 from .pagination import CappedCountPaginator
 from .search import clean_query, search_articles
@@ -228,12 +229,10 @@ class ArticleDetailView(DetailView):
         start, end = local_day_bounds(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
 
         def fetch():
-            return get_object_or_404(
-                Article.objects.published().for_article_page(),
-                slug=slug,
-                published_at__gte=start,
-                published_at__lt=end,
-            )
+            story = published_story(slug, start, end, timezone.now())
+            if story is None:
+                raise Http404("No such story.")
+            return story
 
         def answers(article):
             # What fetch() asks of the database, asked of a cached row.
