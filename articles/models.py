@@ -211,56 +211,112 @@ class PageRelations:
     sources: list
 
 
-# The article page's four related queries, written out. Through the ORM
+# The article page's related rows (bylines, tags, pull-quotes with their
+# source, sources), written out as one statement. Through the ORM
 # (prefetch_related with its ordering and select_related) they cost about 3 ms
 # of CPU a cold render to compose, compile and load, for four index lookups
 # the database answers in well under a millisecond (docs/performance.md,
-# "Profile before/after the cache work"). Rows become model instances with
-# `Model.from_db`, holding only the columns the page draws.
-_PAGE_AUTHORS_SQL = """
-SELECT a.id, a.name, a.slug FROM articles_byline b
-JOIN articles_author a ON a.id = b.author_id
-WHERE b.article_id = %s ORDER BY b."order", b.id
-"""
-_PAGE_TAGS_SQL = """
-SELECT t.id, t.name, t.slug FROM articles_article_tags at
-JOIN articles_tag t ON t.id = at.tag_id
-WHERE at.article_id = %s ORDER BY t.name
-"""
-_PAGE_QUOTES_SQL = """
-SELECT q.id, q.text, q.speaker, q.speaker_role, q.after_paragraph, q.source_id,
-    s.article_id, s.title, s.url
+# "Profile before/after the cache work"); as four statements written out they
+# still cost four round trips, each with the driver's and Django's own work per
+# query. So the four SELECTs are one UNION ALL, one round trip: `kind` says
+# which list a row belongs to, and `place`, `tie` and `name` (ORDER BY) give
+# each kind its own order. Rows become model instances with `Model.from_db`,
+# holding only the columns the page draws.
+#
+# Every SELECT gives the same columns, NULL where a kind has nothing to put.
+# The first one names them and types its NULLs: PostgreSQL types a UNION's
+# columns pair by pair, and two untyped NULLs make a text column that an
+# integer or a date cannot join. SQLite ignores the casts. It does not tell
+# Django that source_published_on is a date either, so that column comes back
+# as text there (fetch_page_relations converts it).
+_PAGE_RELATIONS_SQL = """
+SELECT 'author' AS kind, b."order" AS place, b.id AS tie,
+    a.name AS name, a.slug AS slug, a.id AS id,
+    CAST(NULL AS text) AS text, CAST(NULL AS text) AS speaker,
+    CAST(NULL AS text) AS speaker_role, CAST(NULL AS integer) AS after_paragraph,
+    CAST(NULL AS bigint) AS source_id, CAST(NULL AS bigint) AS source_article_id,
+    CAST(NULL AS text) AS source_title, CAST(NULL AS text) AS source_url,
+    CAST(NULL AS text) AS source_kind, CAST(NULL AS text) AS source_publisher,
+    CAST(NULL AS date) AS source_published_on, CAST(NULL AS text) AS source_quoted_text,
+    CAST(NULL AS text) AS source_archive_url
+FROM articles_byline b JOIN articles_author a ON a.id = b.author_id
+WHERE b.article_id = %s
+UNION ALL
+SELECT 'tag', NULL, NULL,
+    t.name, t.slug, t.id,
+    NULL, NULL,
+    NULL, NULL,
+    NULL, NULL,
+    NULL, NULL,
+    NULL, NULL,
+    NULL, NULL,
+    NULL
+FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
+WHERE at.article_id = %s
+UNION ALL
+SELECT 'quote', q.after_paragraph, q.id,
+    NULL, NULL, q.id,
+    q.text, q.speaker,
+    q.speaker_role, q.after_paragraph,
+    q.source_id, s.article_id,
+    s.title, s.url,
+    NULL, NULL,
+    NULL, NULL,
+    NULL
 FROM articles_pullquote q LEFT JOIN articles_source s ON s.id = q.source_id
-WHERE q.article_id = %s ORDER BY q.after_paragraph, q.id
+WHERE q.article_id = %s
+UNION ALL
+SELECT 'source', s."order", s.id,
+    NULL, NULL, NULL,
+    NULL, NULL,
+    NULL, NULL,
+    s.id, s.article_id,
+    s.title, s.url,
+    s.kind, s.publisher,
+    s.published_on, s.quoted_text,
+    s.archive_url
+FROM articles_source s
+WHERE s.article_id = %s
+ORDER BY kind, place, tie, name
 """
-_PAGE_SOURCES_SQL = """
-SELECT id, article_id, title, kind, url, publisher, published_on, quoted_text, archive_url
-FROM articles_source WHERE article_id = %s ORDER BY "order", id
-"""
+
+# Where each kind's fields are in a row of _PAGE_RELATIONS_SQL, by the column
+# names above: an author's or a tag's from name to id, a pull-quote's from id
+# to source_id, a source's from source_id on; a pull-quote's row carries the
+# first four of its source's.
+_PAGE_NAMED_COLUMNS = slice(3, 6)
+_PAGE_QUOTE_COLUMNS = slice(5, 11)
+_PAGE_SOURCE_COLUMNS = slice(10, 19)
+_PAGE_QUOTE_SOURCE_COLUMNS = slice(10, 14)
 
 
 def fetch_page_relations(article_id):
-    """The PageRelations of one story, in four queries whatever their number
+    """The PageRelations of one story, in one query whatever their number
     (issue 2 §7)."""
     with connection.cursor() as cursor:
-
-        def rows(sql):
-            cursor.execute(sql, [article_id])
-            return cursor.fetchall()
-
-        authors = [_loaded(Author, ("id", "name", "slug"), row) for row in rows(_PAGE_AUTHORS_SQL)]
-        tags = [_loaded(Tag, ("id", "name", "slug"), row) for row in rows(_PAGE_TAGS_SQL)]
-        quotes = []
-        for row in rows(_PAGE_QUOTES_SQL):
-            quote = _loaded(PullQuote, _PAGE_QUOTE_FIELDS, (*row[:6], article_id))
-            has_source = row[5] is not None
+        cursor.execute(_PAGE_RELATIONS_SQL, [article_id] * 4)
+        rows = cursor.fetchall()
+    authors, tags, quotes, sources = [], [], [], []
+    for row in rows:
+        kind = row[0]
+        if kind == "author":
+            authors.append(_loaded(Author, _PAGE_NAMED_FIELDS, row[_PAGE_NAMED_COLUMNS]))
+        elif kind == "tag":
+            tags.append(_loaded(Tag, _PAGE_NAMED_FIELDS, row[_PAGE_NAMED_COLUMNS]))
+        elif kind == "quote":
+            quote = _loaded(PullQuote, _PAGE_QUOTE_FIELDS, (*row[_PAGE_QUOTE_COLUMNS], article_id))
+            has_source = quote.source_id is not None
             quote.source = (
-                _loaded(Source, ("id", "article_id", "title", "url"), row[5:])
+                _loaded(Source, _PAGE_SOURCE_FIELDS[:4], row[_PAGE_QUOTE_SOURCE_COLUMNS])
                 if has_source
                 else None
             )
             quotes.append(quote)
-        sources = [_loaded(Source, _PAGE_SOURCE_FIELDS, row) for row in rows(_PAGE_SOURCES_SQL)]
+        else:
+            source = _loaded(Source, _PAGE_SOURCE_FIELDS, row[_PAGE_SOURCE_COLUMNS])
+            if isinstance(source.published_on, str):  # SQLite: see _PAGE_RELATIONS_SQL
+                source.published_on = datetime.date.fromisoformat(source.published_on)
+            sources.append(source)
     return PageRelations(authors=authors, tags=tags, pull_quotes=quotes, sources=sources)
 
 
@@ -273,6 +329,9 @@ def _loaded(model, names, row):
     return model.from_db(connection.alias, fields, [values[name] for name in fields])
 
 
+# In the order of their columns in _PAGE_RELATIONS_SQL. A pull-quote's story
+# is the one asked for.
+_PAGE_NAMED_FIELDS = ("name", "slug", "id")
 _PAGE_QUOTE_FIELDS = (
     "id",
     "text",
@@ -286,8 +345,8 @@ _PAGE_SOURCE_FIELDS = (
     "id",
     "article_id",
     "title",
-    "kind",
     "url",
+    "kind",
     "publisher",
     "published_on",
     "quoted_text",

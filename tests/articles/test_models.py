@@ -1,5 +1,6 @@
-"""articles/models.py: which stories are public, and what a story tells
-search engines and link previews (jsonld, opengraph)."""
+"""articles/models.py: which stories are public, what a story tells search
+engines and link previews (jsonld, opengraph), and what its page shows
+besides the story's own row (fetch_page_relations)."""
 
 import datetime
 
@@ -7,9 +8,16 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Article
-from tests.articles.conftest import NOW, jpeg_upload
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+from articles.models import Article, Byline, fetch_page_relations
+from tests.articles.conftest import NOW, jpeg_upload, rich_article
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PullQuoteFactory,
+    SectionFactory,
+    SourceFactory,
+    TagFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -182,3 +190,57 @@ def test_is_public_says_what_published_says(status, hours_from_now):
     )
 
     assert story.is_public == Article.objects.published().filter(pk=story.pk).exists()
+
+
+# --- What the article page shows besides the story's row (fetch_page_relations)
+
+
+@pytest.mark.parametrize("number", [0, 1, 6])
+def test_page_relations_come_in_one_query_whatever_their_number(number, django_assert_num_queries):
+    article = rich_article(authors=number, tags=number, quotes=number, sources=number)
+    with django_assert_num_queries(1):
+        relations = fetch_page_relations(article.pk)
+        quote_sources = [quote.source.title for quote in relations.pull_quotes]
+    assert [
+        len(relations.authors),
+        len(relations.tags),
+        len(quote_sources),
+        len(relations.sources),
+    ] == [number] * 4
+
+
+def test_page_relations_list_authors_in_byline_order():
+    article = ArticleFactory()
+    for name, order in [("Ann Lee", 2), ("Bo Chen", 1), ("Cy Diaz", 1)]:
+        Byline.objects.create(article=article, author=AuthorFactory(name=name), order=order)
+    authors = fetch_page_relations(article.pk).authors
+    assert [author.name for author in authors] == ["Bo Chen", "Cy Diaz", "Ann Lee"]
+
+
+def test_page_relations_list_tags_by_name():
+    names = ["Rivers", "Bridges", "Ports"]
+    article = ArticleFactory(tags=[TagFactory(name=name) for name in names])
+    tags = fetch_page_relations(article.pk).tags
+    assert [tag.name for tag in tags] == ["Bridges", "Ports", "Rivers"]
+
+
+def test_page_relations_list_pull_quotes_in_the_order_they_are_placed():
+    article = ArticleFactory()
+    for speaker, after_paragraph in [("Ann", 3), ("Bo", 1), ("Cy", 3), ("Di", 0)]:
+        PullQuoteFactory(article=article, speaker=speaker, after_paragraph=after_paragraph)
+    quotes = fetch_page_relations(article.pk).pull_quotes
+    assert [quote.speaker for quote in quotes] == ["Di", "Bo", "Ann", "Cy"]
+
+
+def test_page_relations_list_sources_in_their_order():
+    article = ArticleFactory()
+    for title, order in [("Minutes", 2), ("Letter", 1), ("Report", 1), ("Budget", 0)]:
+        SourceFactory(article=article, title=title, order=order)
+    sources = fetch_page_relations(article.pk).sources
+    assert [source.title for source in sources] == ["Budget", "Letter", "Report", "Minutes"]
+
+
+def test_page_relations_give_a_source_its_date_as_a_date():
+    source = SourceFactory(published_on=datetime.date(2026, 3, 1))
+    (loaded,) = fetch_page_relations(source.article_id).sources
+    assert loaded.published_on == datetime.date(2026, 3, 1)
