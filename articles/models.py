@@ -107,6 +107,7 @@ PHOTO_THUMBNAIL_BOX = (160, 160)
 
 # Widths of the hero-image renditions offered in `srcset`.
 HERO_WIDTHS = (480, 800, 1200)
+HERO_DEFAULT_WIDTH = 800  # the <img src> for browsers that ignore srcset
 
 
 def _hero_rendition(width):
@@ -355,14 +356,16 @@ _PAGE_SOURCE_FIELDS = (
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Stories the public may see: published, and their time has come.
+    def published(self, at=None):
+        """Stories the public may see: published, and their time has come
+        (by `at`, default now).
 
         "Scheduled" is not a stored state: it is a published story whose
         `published_at` is still in the future, so it goes live on time with
         no job to run.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        at = timezone.now() if at is None else at
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at)
 
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
@@ -536,7 +539,7 @@ class Article(models.Model):
     @cached_property
     def page_relations(self):
         """What the article page shows besides this row (PageRelations), in
-        four queries the first time it is asked for. Only the parts of the page
+        one query the first time it is asked for. Only the parts of the page
         that must be rendered ask: a part that comes from the fragment cache
         needs none of them (articles/pagecache.py)."""
         return fetch_page_relations(self.pk)
@@ -574,7 +577,12 @@ class Article(models.Model):
     @cached_property
     def hero(self):
         """The hero image's <img srcset> data (rendering.HeroImage), or None."""
-        return rendering.hero_image(self, widths=HERO_WIDTHS, default_width=800)
+        return rendering.hero_image(self, widths=HERO_WIDTHS, default_width=HERO_DEFAULT_WIDTH)
+
+    @property
+    def hero_cache_key(self):
+        """Where `hero` is kept in the cache (None: no hero), to fetch it ahead."""
+        return rendering.hero_cache_key(self, HERO_WIDTHS, HERO_DEFAULT_WIDTH)
 
     def body_parts(self):
         """The body with the pull-quotes between its paragraphs (rendering.BodyPart list).

@@ -147,13 +147,15 @@ def _versions_before_rendering(keys, fetched):
 # --- What a page says about itself while it renders ------------------------------------
 
 
-def page_shows_article(request, article_id):
+def page_shows_article(request, article_id, *, also=()):
     """Called by a view: this page shows that story (its entry depends on its
     version). Its parts are fetched from the fragment cache now, in one round
-    trip, for the render to find (`cached_fragment`)."""
+    trip, for the render to find (`cached_fragment`), with the keys `also`
+    names (e.g. its hero's renditions) and those every page reads
+    (`also_fetch_ahead`), fragment cache or not (`fetched_ahead`)."""
     _page_state(request)["dependencies"].add(article_version(article_id))
-    if settings.FRAGMENT_CACHE and not _already_prefetched(article_id):
-        _prefetch_fragments(article_id)
+    if not _already_prefetched(article_id):
+        _prefetch_fragments(article_id, also=also)
 
 
 def page_expires_at(request, moment):
@@ -483,7 +485,7 @@ def _next_scheduled():
     """
     cached = cache.get(NEXT_SCHEDULED)
     if cached is None:
-        from .models import Article  # the models import nothing from here; keep it so
+        from .models import Article  # lazily: the models import this module (rendering.py)
 
         moment = (
             Article.objects.scheduled()
@@ -520,28 +522,32 @@ def also_fetch_ahead(key):
 
 
 def fetched_ahead(key):
-    """(True, what the cache held under `key` or None) if this request's
-    fragments were fetched ahead with it; (False, None) otherwise."""
+    """(True, what the cache held under `key` or None) if it was fetched with
+    this request's story; (False, None) otherwise."""
     prefetched = _prefetched_fragments.get()
-    if prefetched is None or key not in _ALSO_FETCHED_AHEAD:
+    if prefetched is None or key not in prefetched[3]:
         return False, None
     return True, prefetched[2].get(key)
 
 
-def _prefetch_fragments(article_id):
-    learned = _LEARNED_FRAGMENTS.get(article_id)
-    if not learned:
+def _prefetch_fragments(article_id, *, also=()):
+    learned = _LEARNED_FRAGMENTS.get(article_id) if settings.FRAGMENT_CACHE else None
+    fragments = tuple(learned.values()) if learned else ()
+    others = (*_ALSO_FETCHED_AHEAD, *also)
+    if not fragments and not others:
         return
-    keys = tuple(learned.values())
+    versions = (SITE, article_version(article_id)) if fragments else ()
     try:
-        fetched = cache.get_many([*keys, *_ALSO_FETCHED_AHEAD, SITE, article_version(article_id)])
+        fetched = cache.get_many([*fragments, *others, *versions])
     except Exception:
         logger.exception("Fragments not fetched ahead: the cache did not answer")
         return
-    # Learned afresh by this render: a part it no longer shows (the responses'
-    # own fragment, once their whole section is cached) is not fetched again.
-    _LEARNED_FRAGMENTS[article_id] = {}
-    _prefetched_fragments.set((article_id, frozenset(keys), fetched))
+    if fragments:
+        # Learned afresh by this render: a part it no longer shows (the
+        # responses' own fragment, once their whole section is cached) is not
+        # fetched again.
+        _LEARNED_FRAGMENTS[article_id] = {}
+    _prefetched_fragments.set((article_id, frozenset(fragments), fetched, frozenset(others)))
 
 
 def _forget_prefetched_fragments(**kwargs):

@@ -19,6 +19,8 @@ from django.utils.dates import MONTHS
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
+from . import pagecache
+
 # Elements with no end tag: they never open a level of nesting.
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -176,13 +178,22 @@ def hero_image(article, widths, default_width):
     """
     if not article.hero_image:
         return None
-    key = f"articles:hero:{article.hero_image.name}:{'-'.join(map(str, widths))}:{default_width}"
-    hero = cache.get(key)
+    key = hero_cache_key(article, widths, default_width)
+    fetched, hero = pagecache.fetched_ahead(key)
+    if not fetched:
+        hero = cache.get(key)
     if hero is None:
         hero = _hero_image(article, widths, default_width)
         if hero is not None:
             cache.set(key, hero, HERO_CACHE_SECONDS)
     return hero
+
+
+def hero_cache_key(article, widths, default_width):
+    """Where `hero_image` keeps a story's HeroImage (None: it has no hero)."""
+    if not article.hero_image:
+        return None
+    return f"articles:hero:{article.hero_image.name}:{'-'.join(map(str, widths))}:{default_width}"
 
 
 def _hero_image(article, widths, default_width):

@@ -245,7 +245,8 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        pagecache.page_shows_article(request, self.object.pk)
+        hero = self.object.hero_cache_key
+        pagecache.page_shows_article(request, self.object.pk, also=[hero] if hero else [])
         if self.object.section.slug != kwargs["section"]:
             # The story moved section: its old address still leads to it.
             return redirect(self.object.get_absolute_url(), permanent=True)

@@ -11,6 +11,7 @@ from articles.publishing import unpublish_article
 from comments.cookies import PENDING_COOKIE, PENDING_SALT
 from comments.models import Comment
 from comments.moderation import approve_comments
+from tests.articles.conftest import jpeg_upload
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("caches_on")]
@@ -144,3 +145,26 @@ def test_a_reader_with_a_pending_response_sees_it_beside_everyone_elses_cached_s
 @pytest.fixture
 def committed_purge():
     return lambda: pagecache.purge_articles(Article.objects.values_list("pk", flat=True))
+
+
+def test_a_cold_story_page_asks_the_cache_once(client, settings, round_trips, monkeypatch):
+    """Caches off, the page still reads its hero's renditions and the section
+    navigation from the cache: in one round trip."""
+    settings.PAGE_CACHE = settings.FRAGMENT_CACHE = False
+    story = ArticleFactory(hero_image=jpeg_upload(), hero_alt="A bridge")
+    client.get(story.get_absolute_url())  # both now in the cache
+    round_trips.clear()
+    asked_alone = []
+    get = pagecache.cache.get
+    monkeypatch.setattr(
+        pagecache.cache,
+        "get",
+        lambda key, *args, **kwargs: asked_alone.append(key) or get(key, *args, **kwargs),
+    )
+
+    page = client.get(story.get_absolute_url())
+
+    assert 'fetchpriority="high"' in page.content.decode()
+    assert len(round_trips) == 1
+    # (the local-memory cache answers get_many by get: those are the keys fetched)
+    assert sorted(asked_alone) == sorted(round_trips[0])
