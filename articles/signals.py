@@ -7,7 +7,6 @@ changes in many ways (the publishing verbs, the admin's form and inlines, a
 delete, the shell) and every one of them must purge.
 """
 
-from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -64,4 +63,9 @@ def article_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def _purge_on_commit(article_id):
-    transaction.on_commit(partial(pagecache.purge_articles, [article_id]), robust=True)
+    # A named function, not a partial: Django logs a robust callback's failure
+    # by its __qualname__, which a partial lacks (the log line itself raised).
+    def purge_story_pages():
+        pagecache.purge_articles([article_id])
+
+    transaction.on_commit(purge_story_pages, robust=True)

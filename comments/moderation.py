@@ -24,7 +24,6 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -207,7 +206,12 @@ def submit_comment(comment, *, spam_reasons=()):
                 _purge_on_commit([comment.article_id])
             elif comment.status == Comment.Status.PENDING:
                 # robust: a failing queue must not turn a saved response into an error.
-                transaction.on_commit(partial(notify_moderators.enqueue, comment.pk), robust=True)
+                # A named function, not a partial: Django logs a robust callback's
+                # failure by its __qualname__, which a partial lacks.
+                def notify_moderators_of_response():
+                    notify_moderators.enqueue(comment.pk)
+
+                transaction.on_commit(notify_moderators_of_response, robust=True)
     except BaseException:
         flood.release(**who)  # nothing was saved: the reader may post again at once
         raise

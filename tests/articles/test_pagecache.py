@@ -552,3 +552,17 @@ def test_purge_page_cache_command_makes_every_page_stale(client, story, pages_on
     call_command("purge_page_cache", stdout=io.StringIO())
     assert "Renamed quietly" in text(client, story.get_absolute_url())
     assert "Renamed quietly" in text(client, "/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_that_fails_after_the_commit_does_not_undo_the_editors_save(monkeypatch):
+    def fail(article_ids):
+        raise ConnectionError("The cache is unreachable")
+
+    monkeypatch.setattr(pagecache, "purge_articles", fail)
+    story = ArticleFactory(headline="Before")
+    story.headline = "After"
+
+    story.save()  # the purge fails after the commit: logged, not raised
+
+    assert Article.objects.get().headline == "After"

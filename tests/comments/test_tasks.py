@@ -93,6 +93,23 @@ def test_failing_mail_server_after_a_real_commit_loses_nothing(client, settings)
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_task_queue_that_refuses_the_notice_loses_no_response(client, monkeypatch):
+    from tests.factories import ArticleFactory
+
+    class UnreachableQueue:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("The task queue is unreachable")
+
+    monkeypatch.setattr("comments.moderation.notify_moderators", UnreachableQueue())
+    article = ArticleFactory()
+
+    response = client.post(post_url(article), post_data(article))
+
+    assert response.status_code == 303
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
 def test_one_email_after_a_real_commit(client):
     from tests.factories import ArticleFactory
 
