@@ -7,7 +7,6 @@ changes in many ways (the publishing verbs, the admin's form and inlines, a
 delete, the shell) and every one of them must purge.
 """
 
-
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
