@@ -1,8 +1,11 @@
 """comments/rendering.py: how a response is drawn."""
 
 import datetime
+import itertools
 import os
 import re
+import time
+from html import escape
 
 import pytest
 from django.template.defaultfilters import date as date_filter
@@ -13,7 +16,13 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 
 from comments.models import Comment
-from comments.rendering import comment_body, posted_on, render_response, responses_page
+from comments.rendering import (
+    _could_hold_a_link,
+    comment_body,
+    posted_on,
+    render_response,
+    responses_page,
+)
 from tests.factories import CommentFactory
 
 
@@ -46,6 +55,11 @@ def test_line_breaks_become_br():
     assert comment_body("one\ntwo\r\nthree") == "one<br>two<br>three"
 
 
+def test_every_kind_of_line_break_is_one_br():
+    # \r\n is one break, a lone \r or \n one each, in any order.
+    assert comment_body("a\rb\r\r\nc\n\rd") == "a<br>b<br><br>c<br><br>d"
+
+
 # --- The quick path: no urlize for a text with nothing that could be a link ----------------
 
 # Characters that make urlize look twice (., @, :, w, h, t, p, s, /, o, r, g, m,
@@ -56,16 +70,60 @@ NEAR_LINKS = st.text(
     st.sampled_from(list("./:@wWhHtTpPsSſoOrRgGcCmMnNeEdDuUiIİıvVlLkK <>\"'&;\n()[],!-_1")),
     max_size=60,
 )
+TOP_LEVEL_DOMAINS = ["com", "edu", "gov", "int", "mil", "net", "org"]
+
+
+def drawn_by_urlize(text):
+    """What comment_body draws, the slow way: urlize over the whole text."""
+    html = urlize(text, nofollow=True, autoescape=True).replace(
+        'rel="nofollow"', 'rel="nofollow ugc noopener"'
+    )
+    return re.sub(r"\r\n|\r|\n", "<br>", html)
 
 
 @examples(max_examples=400, deadline=None, derandomize=bool(os.environ.get("CI")))
 @given(NEAR_LINKS)
 def test_the_quick_path_draws_what_urlize_draws(text):
-    slow = urlize(text, nofollow=True, autoescape=True).replace(
-        'rel="nofollow"', 'rel="nofollow ugc noopener"'
-    )
-    slow = re.sub(r"\r\n|\r|\n", "<br>", slow)
-    assert comment_body(text) == slow
+    assert comment_body(text) == drawn_by_urlize(text)
+
+
+# Words a response is made of, links among them: urlize sees only the words
+# that could be links, the rest is escaped around them.
+WORDS = st.sampled_from(
+    [
+        "Fine",
+        "words.",
+        "now.",
+        "e.g.",
+        "i.e.",
+        "...",
+        "3.5",
+        "@Ruth",
+        "ada@example.org,",
+        "https://example.org/a?b=1&c=2",
+        "(https://example.org/paren)",
+        "http://localhost:8000/",
+        "www.example.com.",
+        "WwW.Example",
+        "example.net/path",
+        "EXAMPLE.\u0131NT",  # dotless i
+        "javascript:alert(1)",
+        "<b>bold</b>",
+        "a&amp;b",
+        "wrapped(www.x.org)",
+        "&lt;",
+    ]
+)
+SEPARATORS = st.sampled_from([" ", "  ", "\n", "\r\n", "\t", "<", ">", '"', "'", " (", ", "])
+RESPONSES = st.lists(st.tuples(WORDS, SEPARATORS), max_size=30).map(
+    lambda pairs: "".join(word + separator for word, separator in pairs)
+)
+
+
+@examples(max_examples=300, deadline=None, derandomize=bool(os.environ.get("CI")))
+@given(RESPONSES)
+def test_a_response_with_links_among_its_words_draws_what_urlize_draws(text):
+    assert comment_body(text) == drawn_by_urlize(text)
 
 
 def test_a_text_without_links_skips_urlize(monkeypatch):
@@ -73,6 +131,55 @@ def test_a_text_without_links_skips_urlize(monkeypatch):
 
     monkeypatch.setattr(comments.rendering, "urlize", None)  # would fail if called
     assert comment_body("Fine words. Nothing to link.") == "Fine words. Nothing to link."
+
+
+def test_ordinary_prose_skips_even_the_search_for_links(monkeypatch):
+    import comments.rendering
+
+    monkeypatch.setattr(comments.rendering, "_MAY_BE_A_LINK", None)  # would fail if used
+    text = 'I know. She said "enough." Wait... it rose 3.5% (how?), and: so it goes.'
+    assert comment_body(text) == escape(text)
+
+
+def test_only_the_words_that_could_be_links_go_through_urlize(monkeypatch):
+    import comments.rendering
+
+    seen = []
+
+    def urlize_spy(text, **options):
+        seen.append(text)
+        return urlize(text, **options)
+
+    monkeypatch.setattr(comments.rendering, "urlize", urlize_spy)
+    comment_body("A long response.\nMore at https://example.org/r.pdf, or mail ada@example.org!")
+    assert seen == ["https://example.org/r.pdf,", "ada@example.org!"]
+
+
+def test_a_long_word_after_a_link_takes_no_time():
+    # The longest response there can be: a link, then one 4,900-character word.
+    # A search for the words with a link that tried every position of that word
+    # would take a second; one try per word takes a millisecond.
+    text = "see www.example.com then " + "x" * 4900
+    started = time.process_time()
+    comment_body(text)
+    assert time.process_time() - started < 0.1
+
+
+def case_variants(marker):
+    """Every spelling of `marker` that the case-insensitive link pattern takes
+    for it: all the characters IGNORECASE matches to each of its letters (the
+    capital, and for i also the dotted capital and the dotless small i)."""
+    every_character = "".join(map(chr, range(0x110000)))
+    choices = [re.findall(re.escape(letter), every_character, re.IGNORECASE) for letter in marker]
+    return ["".join(spelling) for spelling in itertools.product(*choices)]
+
+
+@pytest.mark.parametrize(
+    "marker", ["http://", "https://", "www.", "@", *(f".{tld}" for tld in TOP_LEVEL_DOMAINS)]
+)
+def test_the_quick_test_lets_through_every_spelling_of_a_link(marker):
+    for spelling in case_variants(marker):
+        assert _could_hold_a_link(f"see {spelling}x now"), spelling
 
 
 # --- A response ----------------------------------------------------------------------------
