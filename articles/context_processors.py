@@ -18,9 +18,7 @@ pagecache.also_fetch_ahead(SECTION_NAV_CACHE_KEY)
 
 def section_nav():
     """[{"name", "slug", "url"}] for every section, in navigation order."""
-    fetched, nav = pagecache.fetched_ahead(SECTION_NAV_CACHE_KEY)
-    if not fetched:
-        nav = cache.get(SECTION_NAV_CACHE_KEY)
+    nav = pagecache.cached_value(SECTION_NAV_CACHE_KEY)
     if nav is None:
         nav = [
             {"name": section.name, "slug": section.slug, "url": section.get_absolute_url()}

@@ -58,6 +58,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -152,7 +153,7 @@ def page_shows_article(request, article_id, *, also=()):
     version). Its parts are fetched from the fragment cache now, in one round
     trip, for the render to find (`cached_fragment`), with the keys `also`
     names (e.g. its hero's renditions) and those every page reads
-    (`also_fetch_ahead`), fragment cache or not (`fetched_ahead`)."""
+    (`also_fetch_ahead`), fragment cache or not (`cached_value`)."""
     _page_state(request)["dependencies"].add(article_version(article_id))
     if not _already_prefetched(article_id):
         _prefetch_fragments(article_id, also=also)
@@ -508,26 +509,39 @@ def _next_scheduled():
 # previous render of that story used (e.g. the page of responses it showed), a
 # hint only: a key it lacks is fetched alone. Keys that every page reads from
 # the cache anyway (`also_fetch_ahead`: the section navigation) come in the
-# same round trip, for `fetched_ahead` to hand out.
+# same round trip, for `cached_value` to hand out.
 # Reset at the start and end of every request.
+class _FetchedAhead(NamedTuple):
+    article_id: int
+    fragments: frozenset  # the fragment keys asked for
+    values: dict  # what the cache held, by key (a key it lacked is absent)
+    others: frozenset  # the other keys asked for (`cached_value`)
+
+
 _prefetched_fragments = contextvars.ContextVar("prefetched_fragments", default=None)
 _LEARNED_FRAGMENTS = {}
 _ALSO_FETCHED_AHEAD = []
 
 
 def also_fetch_ahead(key):
-    """Fetch `key` with a story's fragments (see `fetched_ahead`)."""
+    """Fetch `key` with a story's fragments (see `cached_value`)."""
     if key not in _ALSO_FETCHED_AHEAD:
         _ALSO_FETCHED_AHEAD.append(key)
 
 
-def fetched_ahead(key):
-    """(True, what the cache held under `key` or None) if it was fetched with
-    this request's story; (False, None) otherwise."""
+def cached_value(key):
+    """What the cache holds under `key` (None: nothing): from what was fetched
+    ahead with this request's story (`also_fetch_ahead`, `page_shows_article`'s
+    `also`), else in a round trip of its own. A cache that does not answer is
+    a miss, as everywhere in this module."""
     prefetched = _prefetched_fragments.get()
-    if prefetched is None or key not in prefetched[3]:
-        return False, None
-    return True, prefetched[2].get(key)
+    if prefetched is not None and key in prefetched.others:
+        return prefetched.values.get(key)
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.exception("Cache skipped: it did not answer")
+        return None
 
 
 def _prefetch_fragments(article_id, *, also=()):
@@ -547,7 +561,9 @@ def _prefetch_fragments(article_id, *, also=()):
         # responses' own fragment, once their whole section is cached) is not
         # fetched again.
         _LEARNED_FRAGMENTS[article_id] = {}
-    _prefetched_fragments.set((article_id, frozenset(fragments), fetched, frozenset(others)))
+    _prefetched_fragments.set(
+        _FetchedAhead(article_id, frozenset(fragments), fetched, frozenset(others))
+    )
 
 
 def _forget_prefetched_fragments(**kwargs):
@@ -560,7 +576,7 @@ request_finished.connect(_forget_prefetched_fragments)
 
 def _already_prefetched(article_id):
     prefetched = _prefetched_fragments.get()
-    return prefetched is not None and prefetched[0] == article_id
+    return prefetched is not None and prefetched.article_id == article_id
 
 
 def _fetch_fragment(name, key, article_id, dependencies):
@@ -572,9 +588,8 @@ def _fetch_fragment(name, key, article_id, dependencies):
             _LEARNED_FRAGMENTS.clear()
         learned = _LEARNED_FRAGMENTS[article_id] = {}
     learned[name] = key
-    prefetched = _prefetched_fragments.get()
-    if prefetched is not None and prefetched[0] == article_id and key in prefetched[1]:
-        fetched = prefetched[2]
+    if _already_prefetched(article_id) and key in _prefetched_fragments.get().fragments:
+        fetched = _prefetched_fragments.get().values
         return {name: fetched[name] for name in (key, *dependencies) if name in fetched}
     return cache.get_many([key, *dependencies])
 

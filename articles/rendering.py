@@ -179,9 +179,7 @@ def hero_image(article, widths, default_width):
     if not article.hero_image:
         return None
     key = hero_cache_key(article, widths, default_width)
-    fetched, hero = pagecache.fetched_ahead(key)
-    if not fetched:
-        hero = cache.get(key)
+    hero = pagecache.cached_value(key)
     if hero is None:
         hero = _hero_image(article, widths, default_width)
         if hero is not None:

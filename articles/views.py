@@ -240,8 +240,8 @@ class ArticleDetailView(DetailView):
                 article.is_public and article.slug == slug and start <= article.published_at < end
             )
 
-        address = (self.kwargs["section"], start, slug)
-        return pagecache.cached_story(address, fetch, answers)
+        story_address = (self.kwargs["section"], start, slug)
+        return pagecache.cached_story(story_address, fetch, answers)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
