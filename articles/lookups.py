@@ -20,6 +20,8 @@ from django.db import connections, router
 from django.db.models.query import get_related_populators
 from django.dispatch import receiver
 
+from newsroom.db import execute_prepared
+
 from .models import Article
 
 # Stand-in values, unlike any real one, to find each value's place among the
@@ -89,7 +91,7 @@ class _Compiled:
             for place, constant in zip(self.places, self.constants, strict=True)
         ]
         with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            execute_prepared(cursor, self.sql, params)
             rows = cursor.fetchmany(2)
         if len(rows) != 1:
             return None  # none, or (impossible by the unique slug per day) two

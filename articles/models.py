@@ -18,6 +18,8 @@ from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFit
 
+from newsroom.db import execute_prepared
+
 from . import rendering
 from .addresses import address
 from .images import MetadataFreeImageField, validate_image_upload
@@ -295,7 +297,7 @@ def fetch_page_relations(article_id):
     """The PageRelations of one story, in one query whatever their number
     (issue 2 §7)."""
     with connection.cursor() as cursor:
-        cursor.execute(_PAGE_RELATIONS_SQL, [article_id] * 4)
+        execute_prepared(cursor, _PAGE_RELATIONS_SQL, [article_id] * 4)
         rows = cursor.fetchall()
     authors, tags, quotes, sources = [], [], [], []
     for row in rows:

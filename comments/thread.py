@@ -26,6 +26,8 @@ from math import ceil
 from django.conf import settings
 from django.db import connection
 
+from newsroom.db import execute_prepared
+
 from .models import Comment
 
 # Only what the page draws (comments/rendering.py): not the email or IP
@@ -156,7 +158,11 @@ def build_thread(article, *, page=1, pending_ids=()):
         params += [pending, *mine]
     sql = THREAD_SQL.format(table=Comment._meta.db_table, mine=mine_sql)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if mine:
+            # Its text varies with the reader's pending responses: not worth preparing.
+            cursor.execute(sql, params)
+        else:
+            execute_prepared(cursor, sql, params)
         rows = cursor.fetchall()
     total = rows[0][-1] if rows else 0
     num_pages = max(1, ceil(total / per_page))

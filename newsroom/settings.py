@@ -123,6 +123,15 @@ DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'd
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with prepared statements and a health check that costs
+    # no round trip while the server has said nothing (newsroom/postgresql).
+    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
+    # Off behind a pooler that shares server connections between clients
+    # (PgBouncer in transaction mode).
+    DATABASES["default"]["PREPARED_STATEMENTS"] = env.bool(
+        "DATABASE_PREPARED_STATEMENTS", default=True
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with two savings for every request (base.py)."""
