@@ -71,8 +71,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
 
 def _has_something_to_read(connection):
-    readable, _, _ = select.select([connection.fileno()], [], [], 0)
-    return bool(readable)
+    # poll rather than select: select fails on a descriptor numbered past 1023.
+    poller = select.poll()
+    poller.register(connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
 
 
 _PLACEHOLDER = re.compile(r"%[s%]")
