@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from newsroom.security import NonceMediaAdminMixin
+from core.security import NonceMediaAdminMixin
 
 from .forms import (
     ArticleAdminForm,

@@ -6,14 +6,15 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 
-from . import pagecache
+import pagecache
+
 from .models import Section
 
 # The section navigation, kept in the cache until a section changes
 # (articles/signals.py deletes it on commit), so a warm page spends no query on
-# it; fetched with a story's fragments when a page fetches those ahead.
+# it; fetched with a story's fragments when a page fetches those ahead
+# (registered with the page cache in apps.py).
 SECTION_NAV_CACHE_KEY = "articles:section-nav:v1"
-pagecache.also_fetch_ahead(SECTION_NAV_CACHE_KEY)
 
 
 def section_nav():

@@ -5,22 +5,19 @@ Which stories the public may see is decided in one place,
 """
 
 import datetime
-from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import connection, models
+from django.db import models
 from django.templatetags.static import static
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFit
 
-from newsroom.db import execute_prepared
-
-from . import rendering
+from . import images
 from .addresses import address
 from .images import MetadataFreeImageField, validate_image_upload
 
@@ -77,6 +74,13 @@ def _day_label(moment):
     """A publication day as editors read it ("27 Nov 2026"), in the site's time zone."""
     local = timezone.localtime(moment)
     return f"{local.day} {local:%b %Y}"
+
+
+def iso_datetime(moment):
+    """ISO 8601 in the site's time zone, to the second, as readers see the
+    date (and as HTML's `<time datetime>` allows: at most 3 fractional
+    digits); None for no date."""
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
 def _absolute(url):
@@ -184,8 +188,8 @@ class Author(models.Model):
     @property
     def photo_size(self):
         """(width, height) of photo_thumbnail, or None without a readable photo."""
-        size = rendering.image_size(self.photo)
-        return rendering.fit_box(size, *PHOTO_THUMBNAIL_BOX) if size else None
+        size = images.image_size(self.photo)
+        return images.fit_box(size, *PHOTO_THUMBNAIL_BOX) if size else None
 
 
 class Tag(models.Model):
@@ -202,172 +206,27 @@ class Tag(models.Model):
         return address("articles:tag", slug=self.slug)
 
 
-@dataclass(frozen=True)
-class PageRelations:
-    """What the article page shows besides the story's own row: its authors in
-    byline order, its tags, its pull-quotes (each with its source, if any) in
-    the order they are placed, and its sources."""
+def published_filter(*, at=None, prefix=""):
+    """The rule for what the public may see, as a Q: published, and its time
+    has come (by `at`, default now). `prefix` applies it to copies of a
+    story's status and time elsewhere (a Byline's `story_status` and
+    `story_published_at`: prefix "bylines__story_").
 
-    authors: list
-    tags: list
-    pull_quotes: list
-    sources: list
-
-
-# The article page's related rows (bylines, tags, pull-quotes with their
-# source, sources), written out as one statement. Through the ORM
-# (prefetch_related with its ordering and select_related) they cost about 3 ms
-# of CPU a cold render to compose, compile and load, for four index lookups
-# the database answers in well under a millisecond (docs/performance.md,
-# "Profile before/after the cache work"); as four statements written out they
-# still cost four round trips, each with the driver's and Django's own work per
-# query. So the four SELECTs are one UNION ALL, one round trip: `kind` says
-# which list a row belongs to, and `place`, `tie` and `name` (ORDER BY) give
-# each kind its own order. Rows become model instances with `Model.from_db`,
-# holding only the columns the page draws.
-#
-# Every SELECT gives the same columns, NULL where a kind has nothing to put.
-# The first one names them and types its NULLs: PostgreSQL types a UNION's
-# columns pair by pair, and two untyped NULLs make a text column that an
-# integer or a date cannot join. SQLite ignores the casts. It does not tell
-# Django that source_published_on is a date either, so that column comes back
-# as text there (fetch_page_relations converts it).
-_PAGE_RELATIONS_SQL = """
-SELECT 'author' AS kind, b."order" AS place, b.id AS tie,
-    a.name AS name, a.slug AS slug, a.id AS id,
-    CAST(NULL AS text) AS text, CAST(NULL AS text) AS speaker,
-    CAST(NULL AS text) AS speaker_role, CAST(NULL AS integer) AS after_paragraph,
-    CAST(NULL AS bigint) AS source_id, CAST(NULL AS bigint) AS source_article_id,
-    CAST(NULL AS text) AS source_title, CAST(NULL AS text) AS source_url,
-    CAST(NULL AS text) AS source_kind, CAST(NULL AS text) AS source_publisher,
-    CAST(NULL AS date) AS source_published_on, CAST(NULL AS text) AS source_quoted_text,
-    CAST(NULL AS text) AS source_archive_url
-FROM articles_byline b JOIN articles_author a ON a.id = b.author_id
-WHERE b.article_id = %s
-UNION ALL
-SELECT 'tag', NULL, NULL,
-    t.name, t.slug, t.id,
-    NULL, NULL,
-    NULL, NULL,
-    NULL, NULL,
-    NULL, NULL,
-    NULL, NULL,
-    NULL, NULL,
-    NULL
-FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
-WHERE at.article_id = %s
-UNION ALL
-SELECT 'quote', q.after_paragraph, q.id,
-    NULL, NULL, q.id,
-    q.text, q.speaker,
-    q.speaker_role, q.after_paragraph,
-    q.source_id, s.article_id,
-    s.title, s.url,
-    NULL, NULL,
-    NULL, NULL,
-    NULL
-FROM articles_pullquote q LEFT JOIN articles_source s ON s.id = q.source_id
-WHERE q.article_id = %s
-UNION ALL
-SELECT 'source', s."order", s.id,
-    NULL, NULL, NULL,
-    NULL, NULL,
-    NULL, NULL,
-    s.id, s.article_id,
-    s.title, s.url,
-    s.kind, s.publisher,
-    s.published_on, s.quoted_text,
-    s.archive_url
-FROM articles_source s
-WHERE s.article_id = %s
-ORDER BY kind, place, tie, name
-"""
-
-# Where each kind's fields are in a row of _PAGE_RELATIONS_SQL, by the column
-# names above: an author's or a tag's from name to id, a pull-quote's from id
-# to source_id, a source's from source_id on; a pull-quote's row carries the
-# first four of its source's.
-_PAGE_NAMED_COLUMNS = slice(3, 6)
-_PAGE_QUOTE_COLUMNS = slice(5, 11)
-_PAGE_SOURCE_COLUMNS = slice(10, 19)
-_PAGE_QUOTE_SOURCE_COLUMNS = slice(10, 14)
-
-
-def fetch_page_relations(article_id):
-    """The PageRelations of one story, in one query whatever their number
-    (issue 2 §7)."""
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, _PAGE_RELATIONS_SQL, [article_id] * 4)
-        rows = cursor.fetchall()
-    authors, tags, quotes, sources = [], [], [], []
-    for row in rows:
-        kind = row[0]
-        if kind == "author":
-            authors.append(_loaded(Author, _PAGE_NAMED_FIELDS, row[_PAGE_NAMED_COLUMNS]))
-        elif kind == "tag":
-            tags.append(_loaded(Tag, _PAGE_NAMED_FIELDS, row[_PAGE_NAMED_COLUMNS]))
-        elif kind == "quote":
-            quote = _loaded(PullQuote, _PAGE_QUOTE_FIELDS, (*row[_PAGE_QUOTE_COLUMNS], article_id))
-            has_source = quote.source_id is not None
-            quote.source = (
-                _loaded(Source, _PAGE_SOURCE_FIELDS[:4], row[_PAGE_QUOTE_SOURCE_COLUMNS])
-                if has_source
-                else None
-            )
-            quotes.append(quote)
-        else:
-            source = _loaded(Source, _PAGE_SOURCE_FIELDS, row[_PAGE_SOURCE_COLUMNS])
-            if isinstance(source.published_on, str):  # SQLite: see _PAGE_RELATIONS_SQL
-                source.published_on = datetime.date.fromisoformat(source.published_on)
-            sources.append(source)
-    return PageRelations(authors=authors, tags=tags, pull_quotes=quotes, sources=sources)
-
-
-def _loaded(model, names, row):
-    """A model instance from a row of `names` (Model.from_db wants the values
-    in the model's field order; the fields not named are deferred, so drawing
-    one by mistake costs a query the budget tests see, not a wrong default)."""
-    values = dict(zip(names, row, strict=True))
-    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, fields, [values[name] for name in fields])
-
-
-# In the order of their columns in _PAGE_RELATIONS_SQL. A pull-quote's story
-# is the one asked for.
-_PAGE_NAMED_FIELDS = ("name", "slug", "id")
-_PAGE_QUOTE_FIELDS = (
-    "id",
-    "text",
-    "speaker",
-    "speaker_role",
-    "after_paragraph",
-    "source_id",
-    "article_id",
-)
-_PAGE_SOURCE_FIELDS = (
-    "id",
-    "article_id",
-    "title",
-    "url",
-    "kind",
-    "publisher",
-    "published_on",
-    "quoted_text",
-    "archive_url",
-)
+    "Scheduled" is not a stored state: it is a published story whose
+    `published_at` is still in the future, so it goes live on time with no
+    job to run. `Article.is_public` asks the same of one row in hand
+    (tests/articles/test_models.py holds the two together).
+    """
+    at = timezone.now() if at is None else at
+    return models.Q(
+        **{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": at}
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
-        """Stories the public may see: published, and their time has come
-        (by `at`, default now).
-
-        "Scheduled" is not a stored state: it is a published story whose
-        `published_at` is still in the future, so it goes live on time with
-        no job to run.
-        """
-        at = timezone.now() if at is None else at
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at)
+        """Stories the public may see now (or at `at`): `published_filter`."""
+        return self.filter(published_filter(at=at))
 
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
@@ -383,7 +242,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_article_page(self):
         """The story's row with its section: the rest of what the article page
-        shows (`Article.page_relations`) is fetched by the parts of the page
+        shows (`queries.page_relations`) is fetched by the parts of the page
         that draw it, when they are not in the fragment cache."""
         return self.select_related("section")
 
@@ -521,8 +380,8 @@ class Article(models.Model):
 
     @property
     def is_public(self):
-        """Whether the public may see this story now: `published()`'s rule,
-        asked of one row already in hand (e.g. a cached one, articles/pagecache.py)."""
+        """Whether the public may see this story now: `published_filter`'s
+        rule, asked of one row already in hand (e.g. a cached one)."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
@@ -538,19 +397,11 @@ class Article(models.Model):
             return "Live"
         return self.get_status_display()
 
-    @cached_property
-    def page_relations(self):
-        """What the article page shows besides this row (PageRelations), in
-        one query the first time it is asked for. Only the parts of the page
-        that must be rendered ask: a part that comes from the fragment cache
-        needs none of them (articles/pagecache.py)."""
-        return fetch_page_relations(self.pk)
-
     def ordered_authors(self):
         """Authors in byline order, from the prefetch cache when there is one."""
         return [byline.author for byline in self.bylines.all()]
 
-    # --- What the public pages show (templates render these; see rendering.py)
+    # --- What the public pages show (templates render these; markup: html.py)
 
     # An edit this long after publication is worth telling readers about
     # ("Updated ..."); quicker fixes (a typo found at once) are not.
@@ -578,35 +429,24 @@ class Article(models.Model):
 
     @cached_property
     def hero(self):
-        """The hero image's <img srcset> data (rendering.HeroImage), or None."""
-        return rendering.hero_image(self, widths=HERO_WIDTHS, default_width=HERO_DEFAULT_WIDTH)
+        """The hero image's <img srcset> data (images.HeroImage), or None."""
+        return images.hero_image(self, widths=HERO_WIDTHS, default_width=HERO_DEFAULT_WIDTH)
 
     @property
     def hero_cache_key(self):
         """Where `hero` is kept in the cache (None: no hero), to fetch it ahead."""
-        return rendering.hero_cache_key(self, HERO_WIDTHS, HERO_DEFAULT_WIDTH)
+        return images.hero_cache_key(self, HERO_WIDTHS, HERO_DEFAULT_WIDTH)
 
-    def body_parts(self):
-        """The body with the pull-quotes between its paragraphs (rendering.BodyPart list).
-
-        The body goes through the field's nh3 allowlist again here: the
+    def sanitised_body(self):
+        """The stored body, through the field's nh3 allowlist again: the
         ProseEditorField sanitises in forms and full_clean(), but not a story
         saved any other way (a script, an import, the shell), and the page
-        marks this HTML safe.
-        """
-        body = self._meta.get_field("body").sanitize(self.body)
-        return rendering.body_with_pull_quotes(body, self.page_relations.pull_quotes)
+        marks this HTML safe (html.body_with_pull_quotes)."""
+        return self._meta.get_field("body").sanitize(self.body)
 
-    def body_html(self):
-        """The body with its pull-quotes, as the story's page shows it."""
-        return rendering.body_html(self.body_parts(), article_id=self.pk)
-
-    def sources_html(self):
-        """The "Sources" box under the story ("" when it has none)."""
-        return rendering.sources_html(self.page_relations.sources)
-
-    def jsonld(self):
-        """schema.org NewsArticle for search engines, as a dict (rendered as JSON-LD)."""
+    def jsonld(self, relations):
+        """schema.org NewsArticle for search engines, as a dict (rendered as
+        JSON-LD). `relations`: the story's queries.PageRelations."""
         canonical = self.absolute_url()
         data = {
             "@context": "https://schema.org",
@@ -616,42 +456,43 @@ class Article(models.Model):
             "url": canonical,
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
             "articleSection": self.section.name,
-            "datePublished": rendering.iso_datetime(self.published_at),
-            "dateModified": rendering.iso_datetime(self.last_modified),
+            "datePublished": iso_datetime(self.published_at),
+            "dateModified": iso_datetime(self.last_modified),
             "author": [
                 {
                     "@type": "Person",
                     "name": author.name,
                     "url": settings.SITE_URL + author.get_absolute_url(),
                 }
-                for author in self.page_relations.authors
+                for author in relations.authors
             ],
             "publisher": publisher_jsonld(),
         }
         if self.hero:
             data["image"] = [_absolute(url) for url in self.hero.urls]
-        keywords = [tag.name for tag in self.page_relations.tags]
+        keywords = [tag.name for tag in relations.tags]
         if keywords:
             data["keywords"] = keywords
         return data
 
-    def opengraph(self):
+    def opengraph(self, relations):
         """Open Graph properties (og:*, article:*) for link previews, as a dict.
-        `article:tag` is a list: one element per tag."""
+        `article:tag` is a list: one element per tag. `relations`: the
+        story's queries.PageRelations."""
         data = {
             "og:type": "article",
             "og:site_name": settings.SITE_NAME,
             "og:title": self.headline,
             "og:description": self.standfirst,
             "og:url": self.absolute_url(),
-            "article:published_time": rendering.iso_datetime(self.published_at),
-            "article:modified_time": rendering.iso_datetime(self.last_modified),
+            "article:published_time": iso_datetime(self.published_at),
+            "article:modified_time": iso_datetime(self.last_modified),
             "article:section": self.section.name,
         }
         if self.hero:
             data["og:image"] = _absolute(self.hero.src)
             data["og:image:alt"] = self.hero_alt
-        data["article:tag"] = [tag.name for tag in self.page_relations.tags]
+        data["article:tag"] = [tag.name for tag in relations.tags]
         return data
 
     def address_clash(self, published_at=None):

@@ -88,6 +88,18 @@ def submit_for_review(article, *, by):
     return article
 
 
+def next_scheduled_time():
+    """When the next scheduled story goes live (None: nothing is scheduled).
+    The page cache keeps nothing past it (apps.py registers this). The
+    query walks the (status, published_at) index from now: a few rows at most."""
+    return (
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
 def _require_publish_permission(user):
     if not can_publish(user):
         raise PermissionDenied("Only editors may publish, schedule or unpublish stories.")

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import pagecache
+import pagecache
+
 from .context_processors import forget_section_nav
 from .models import Article, Author, Byline, PullQuote, Section, Source, Tag
 
@@ -30,7 +31,7 @@ def section_changed(sender, **kwargs):
 @receiver(post_delete, sender=Tag, dispatch_uid="articles.pagecache.tag_deleted")
 def shown_everywhere_changed(sender, **kwargs):
     # The navigation, bylines and topics appear on pages of every kind.
-    transaction.on_commit(pagecache.purge_site, robust=True)
+    pagecache.purge_site_on_commit()
 
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.pagecache.article_saved")
@@ -38,7 +39,7 @@ def shown_everywhere_changed(sender, **kwargs):
 def article_changed(sender, instance, **kwargs):
     # Its time may be (or may have been) the next scheduled publication.
     transaction.on_commit(pagecache.forget_next_scheduled, robust=True)
-    _purge_on_commit(instance.pk)
+    pagecache.purge_articles_on_commit([instance.pk])
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="articles.pagecache.byline_saved")
@@ -48,7 +49,7 @@ def article_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Source, dispatch_uid="articles.pagecache.source_saved")
 @receiver(post_delete, sender=Source, dispatch_uid="articles.pagecache.source_deleted")
 def part_of_article_changed(sender, instance, **kwargs):
-    _purge_on_commit(instance.article_id)
+    pagecache.purge_articles_on_commit([instance.article_id])
 
 
 @receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="articles.pagecache.tags")
@@ -56,15 +57,6 @@ def article_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     if reverse:  # tag.articles.add(...), rare: a tag page and its stories' pages
-        transaction.on_commit(pagecache.purge_site, robust=True)
+        pagecache.purge_site_on_commit()
     else:
-        _purge_on_commit(instance.pk)
-
-
-def _purge_on_commit(article_id):
-    # A named function, not a partial: Django logs a robust callback's failure
-    # by its __qualname__, which a partial lacks (the log line itself raised).
-    def purge_story_pages():
-        pagecache.purge_articles([article_id])
-
-    transaction.on_commit(purge_story_pages, robust=True)
+        pagecache.purge_articles_on_commit([instance.pk])

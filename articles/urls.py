@@ -5,8 +5,9 @@ models.RESERVED_SECTION_SLUGS keeps sections off the site's own paths."""
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
+from pagecache import cached_page
+
 from . import feeds, views
-from .pagecache import cached_page
 from .sitemaps import SITEMAPS, sitemap_or_index
 
 
@@ -33,7 +34,7 @@ register_converter(ZeroPaddedNumber, "dd")
 
 app_name = "articles"
 
-# Anonymous readers' pages come from the page cache (pagecache.py): lists of
+# Anonymous readers' pages come from the page cache (pagecache/): lists of
 # stories depend on every story; a story's page on that story alone (its view
 # says which), paged by ?cpage= (its responses), personal with ?replyto=.
 # Search and previews are never cached.

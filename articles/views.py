@@ -18,10 +18,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import pagecache
-from .lookups import published_story
-from .models import Article, Author, Section, Tag
+import pagecache
+
+from .models import Article, Author, Section, Tag, published_filter
 from .pagination import CappedCountPaginator
+from .queries import is_story_at, published_story
 from .search import clean_query, search_articles
 
 # How far back a list of stories goes: 100 pages of 12 is 1,200 stories, about
@@ -161,15 +162,12 @@ class AuthorView(StoriesAboutView):
     subject_model = Author
 
     def stories(self):
-        # One filter() call: the conditions all apply to the same byline row.
+        # One filter() call: the conditions all apply to the same byline row,
+        # the visibility rule to its copies of the story's status and time.
         return (
             super(StoriesAboutView, self)
             .stories()
-            .filter(
-                bylines__author=self.subject,
-                bylines__story_status=Article.Status.PUBLISHED,
-                bylines__story_published_at__lte=timezone.now(),
-            )
+            .filter(published_filter(prefix="bylines__story_"), bylines__author=self.subject)
         )
 
     def get_queryset(self):
@@ -236,9 +234,7 @@ class ArticleDetailView(DetailView):
 
         def answers(article):
             # What fetch() asks of the database, asked of a cached row.
-            return (
-                article.is_public and article.slug == slug and start <= article.published_at < end
-            )
+            return is_story_at(article, slug, start, end)
 
         story_address = (self.kwargs["section"], start, slug)
         return pagecache.cached_story(story_address, fetch, answers)
@@ -250,10 +246,25 @@ class ArticleDetailView(DetailView):
         if self.object.section.slug != kwargs["section"]:
             # The story moved section: its old address still leads to it.
             return redirect(self.object.get_absolute_url(), permanent=True)
+        return self.render_story(self.object)
+
+    def render_story(self, article, *, status=200, **extra_context):
+        """The story's page for `article` (its row with its section), with
+        `extra_context` for the template, answered with `status`."""
+        self.object = article
         context = self.get_context_data(
-            object=self.object, canonical_url=self.object.absolute_url()
+            object=article, canonical_url=article.absolute_url(), **extra_context
         )
-        return self.render_to_response(context)
+        return self.render_to_response(context, status=status)
+
+
+def render_story_page(request, article, *, status=200, **extra_context):
+    """A story's public page as its own view draws it, for another view that
+    answers with it: `comments` shows a refused response under the story
+    this way (its form in `comment_form`, status 422, 429 or 403)."""
+    view = ArticleDetailView()
+    view.setup(request)
+    return view.render_story(article, status=status, **extra_context)
 
 
 class PreviewView(DetailView):

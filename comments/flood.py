@@ -86,7 +86,7 @@ class FloodLimit:
             for identity in self._identities(ip_address, email):
                 recent_key, _ = self._keys(identity)
                 # A False add is "already held", or a cache that is down (the
-                # fail-soft backend, newsroom/cache.py): only the first waits.
+                # fail-soft backend, core/cache.py): only the first waits.
                 if not cache.add(recent_key, 1, self.interval) and cache.get(recent_key):
                     cache.delete_many(claimed)  # another post got there first
                     return self.interval

@@ -4,8 +4,8 @@
 moderation, or ticked "Save my name, email, and website…", carries a cookie
 that makes every page they get personal (their pending response, their email
 pre-filled in the form); so does a signed-in editor's session, or a flash
-message waiting in its cookie. The list is `articles.pagecache.PERSONAL_COOKIES`
-(Django's page cache steps aside for the same list). Such a response must
+message waiting in its cookie. The list is `pagecache.personal_cookies()`
+(the page cache steps aside for the same list; apps.py adds this app's two). Such a response must
 never be stored by a shared cache (nginx's micro-cache, a CDN): it is marked
 `Cache-Control: private, no-store` and `Vary: Cookie`.
 
@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from articles import pagecache
+import pagecache
 
 
 def is_personal(request, response=None):
@@ -29,7 +29,7 @@ def is_personal(request, response=None):
     if pagecache.is_personal(request):
         return True
     return response is not None and any(
-        name in response.cookies for name in pagecache.PERSONAL_COOKIES
+        name in response.cookies for name in pagecache.personal_cookies()
     )
 
 

@@ -16,8 +16,9 @@
 3. `approve_comments`, `reject_comments`, `mark_spam`, `delete_comments`: the
    moderators' verbs, for admin actions and anything else. Each records who
    and when, recounts the touched stories' `comment_count` in the same
-   transaction and, once committed, calls `purge_pages_for`: the stories'
-   pages and every list are purged from the page cache (articles/pagecache.py).
+   transaction and, once committed, purges the stories' pages and every list
+   from the page and fragment caches, on every process
+   (`pagecache.purge_articles_on_commit`).
 """
 
 import datetime
@@ -31,7 +32,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles import pagecache
+import pagecache
 from articles.models import Article
 
 from .flood import FloodLimit
@@ -203,7 +204,7 @@ def submit_comment(comment, *, spam_reasons=()):
             comment.save()
             if comment.status == Comment.Status.APPROVED:
                 recount_comments([comment.article_id])
-                _purge_on_commit([comment.article_id])
+                pagecache.purge_articles_on_commit([comment.article_id])
             elif comment.status == Comment.Status.PENDING:
                 # robust: a failing queue must not turn a saved response into an error.
                 # A named function, not a partial: Django logs a robust callback's
@@ -245,7 +246,7 @@ def delete_comments(queryset):
         _lock_articles(article_ids)
         Comment.objects.filter(pk__in=[pk for pk, _ in comments]).delete()
         recount_comments(article_ids)
-        _purge_on_commit(article_ids)
+        pagecache.purge_articles_on_commit(article_ids)
     return len(comments)
 
 
@@ -267,7 +268,7 @@ def _set_status(queryset, status, *, by):
             status=status, moderated_at=timezone.now(), moderated_by=by
         )
         recount_comments(article_ids)
-        _purge_on_commit(article_ids)
+        pagecache.purge_articles_on_commit(article_ids)
     return len(changing)
 
 
@@ -293,19 +294,7 @@ def recount_comments(article_ids):
 # --- The page-cache hook ------------------------------------------------------------
 
 
-def purge_pages_for(article_ids):
-    """Called once a change to these stories' responses is committed: every
-    page that shows them or their count (the stories' pages, every list of
-    stories) is purged from the page and fragment caches, on every process."""
-    pagecache.purge_articles(article_ids)
-
-
 def comments_edited(article_ids):
     """A moderator edited responses (their text, a name): purge the pages that show them."""
-    _purge_on_commit(article_ids)
+    pagecache.purge_articles_on_commit(article_ids)
 
-
-def _purge_on_commit(article_ids):
-    if article_ids:
-        ids = frozenset(article_ids)
-        transaction.on_commit(lambda: purge_pages_for(ids), robust=True)

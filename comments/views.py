@@ -19,7 +19,7 @@ POST /comments/post/<article id>/ answers:
   more responses; 404 for a story that is not public; 413 for an oversized
   post (comments/middleware.py);
 - 503 with "please try again" and every field the reader filled in, ready to
-  post again, when the database is away (newsroom/outage.py). Nothing was
+  post again, when the database is away (core/outage.py). Nothing was
   saved, or, if the connection died just after the commit, the response was
   saved once: posting again then hears "already posted", never a duplicate.
 None of these is ever cached (`Cache-Control: private, no-store`).
@@ -35,15 +35,15 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.models import Article
-from articles.views import ArticleDetailView
-from newsroom import outage
+from articles.views import render_story_page
+from core import outage
+from core.client import client_ip, user_agent
 
 from . import cookies
-from .client import client_ip, user_agent
 from .forms import CommentForm
 from .models import Comment
 from .moderation import CommentRefused, moderator, submit_comment
-from .thread import find_reply_target, parse_id
+from .queries import find_reply_target, parse_id
 
 THANK_YOU = "Thank you — your comment is awaiting moderation."
 PUBLISHED = "Thank you — your comment is published."
@@ -138,14 +138,7 @@ class PostCommentView(View):
     @staticmethod
     def article_page(request, article, form, *, status):
         """The story's own page (its view and template), with the reader's form."""
-        view = ArticleDetailView()
-        view.setup(request)
-        view.object = get_object_or_404(
-            Article.objects.published().for_article_page(), pk=article.pk
-        )
-        context = view.get_context_data(
-            object=view.object, canonical_url=view.object.absolute_url(), comment_form=form
-        )
-        response = view.render_to_response(context, status=status)
+        story = get_object_or_404(Article.objects.published().for_article_page(), pk=article.pk)
+        response = render_story_page(request, story, status=status, comment_form=form)
         add_never_cache_headers(response)
         return response

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "axes",
+    # Ours. core and pagecache import no other app of ours; comments depends
+    # on articles, never the reverse (make lint holds these: .importlinter).
+    "core",
+    "pagecache",
     # comments before articles: its `load_demo` extends (overrides) articles'.
     "comments",
     "articles",
@@ -67,18 +71,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: /healthz for load balancers, before any host check, HTTPS
-    # redirect, session or query (newsroom/health.py says why that is safe).
-    "newsroom.health.HealthCheckMiddleware",
+    # redirect, session or query (core/health.py says why that is safe).
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Response headers: Content-Security-Policy (the admin's own policy under
-    # ADMIN_URL) and Permissions-Policy. newsroom/security.py says why.
-    "newsroom.security.ContentSecurityPolicyMiddleware",
+    # ADMIN_URL) and Permissions-Policy. core/security.py says why.
+    "core.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers' cached pages, answered here: inside the security
     # headers above, before sessions, CSRF, auth and the view (a hit costs
-    # none of them). articles/pagecache.py, docs/ARCHITECTURE.md "Caching".
-    "articles.pagecache.PageCacheMiddleware",
+    # none of them). pagecache/, docs/ARCHITECTURE.md "Caching".
+    "pagecache.middleware.PageCacheMiddleware",
     # Outermost of ours: a page for a reader with a pending response or
     # remembered details is personal and must never reach a shared cache.
     "comments.middleware.PrivateCommenterPagesMiddleware",
@@ -91,8 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost of ours: a view that loses the database answers a friendly 503
-    # (newsroom/outage.py), which every middleware above still dresses.
-    "newsroom.outage.DatabaseOutageMiddleware",
+    # (core/outage.py), which every middleware above still dresses.
+    "core.outage.DatabaseOutageMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,8 +129,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with prepared statements and a health check that costs
-    # no round trip while the server has said nothing (newsroom/postgresql).
-    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
+    # no round trip while the server has said nothing (core/postgresql).
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
     # Off behind a pooler that shares server connections between clients
     # (PgBouncer in transaction mode).
     DATABASES["default"]["PREPARED_STATEMENTS"] = env.bool(
@@ -148,8 +152,8 @@ CACHES = {
     "default": {
         "redis": {
             # Django's RedisCache, but a dead Redis is a miss, logged, never an
-            # error: the site serves from the database (newsroom/cache.py).
-            "BACKEND": "newsroom.cache.FailSoftRedisCache",
+            # error: the site serves from the database (core/cache.py).
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             # Fail fast, then leave Redis alone for a few seconds (issue 8).
             "OPTIONS": {
@@ -174,7 +178,7 @@ CACHES = {
 }
 # The page cache (anonymous readers' whole pages) and the fragment cache (parts
 # of a story's page, for readers who bypass the page cache), both purged
-# exactly: articles/pagecache.py, docs/ARCHITECTURE.md "Caching". Off (0) only
+# exactly: pagecache/, docs/ARCHITECTURE.md "Caching". Off (0) only
 # to measure a cold render (make bench) or to rule the caches out.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
@@ -223,22 +227,22 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
 # --- Login throttling (django-axes) -------------------------------------------
 # Failed admin sign-ins are counted per client IP address (the address
-# comments/client.py reads, behind COMMENTS_TRUSTED_PROXY_COUNT proxies); after
+# core/client.py reads, behind COMMENTS_TRUSTED_PROXY_COUNT proxies); after
 # LOGIN_FAILURE_LIMIT failures that address is refused (429) for
 # LOGIN_COOLOFF_MINUTES. By address, not by username: a stranger cannot lock
 # an editor out of their own account, and one address trying many usernames
 # (password spraying) is caught. Every failure and lockout is logged
 # (logger "axes") and listed in the admin for superusers.
 AUTHENTICATION_BACKENDS = [
-    "newsroom.security.LoginThrottleBackend",
+    "core.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # no cache needed: the database
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
-AXES_CLIENT_IP_CALLABLE = "newsroom.security.login_client_ip"
-AXES_USERNAME_CALLABLE = "newsroom.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "core.security.login_client_ip"
+AXES_USERNAME_CALLABLE = "core.security.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
@@ -305,7 +309,7 @@ CSRF_COOKIE_HTTPONLY = True
 # static scripts, so no inline script can run, whatever a payload manages to
 # smuggle into a page. Bootstrap's CSS draws form controls with data: SVGs
 # (img-src data:); images may come from MEDIA_URL's host. The admin has its
-# own policy (newsroom/security.py: ADMIN_CONTENT_SECURITY_POLICY).
+# own policy (core/security.py: ADMIN_CONTENT_SECURITY_POLICY).
 _MEDIA_ORIGIN = [MEDIA_URL] if MEDIA_URL.startswith(("https://", "http://")) else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom.health import HEALTH_PATH, healthz
+from core.health import HEALTH_PATH, healthz
 
 urlpatterns = [
     path(HEALTH_PATH.lstrip("/"), healthz, name="healthz"),
@@ -13,7 +13,7 @@ urlpatterns = [
 ]
 
 # Django's own 500 view, allowed its self-contained page's inline style (CSP).
-handler500 = "newsroom.security.server_error"
+handler500 = "core.security.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

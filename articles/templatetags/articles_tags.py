@@ -1,64 +1,82 @@
-"""Template filters of the public site, and `{% storypart %}` (the fragment cache)."""
-
-import json
+"""`{% load articles_tags %}`: how templates reach the markup Python writes
+(articles/html.py) and what a story's page shows besides its own row."""
 
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 
-from articles.pagecache import cached_fragment
-from articles.rendering import iso_datetime
+from articles import html
+from articles.models import iso_datetime
+from articles.queries import page_relations
 
 register = template.Library()
-
-# What Django's json_script escapes: inside <script>, "</script>" or "<!--"
-# in a headline must not end the element. Escaped, the JSON means the same.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @register.filter
 def jsonld_script(data):
     """`data` (a dict, e.g. article.jsonld()) as a JSON-LD <script> element."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+    return html.jsonld_script(data)
 
 
 @register.filter
 def meta_properties(data):
-    """`data` (a dict, e.g. article.opengraph()) as `<meta property>` elements,
-    one per value (a list gives one each, as `article:tag` wants); empty
-    values are left out. One filter rather than a template loop: the head of
-    every cold story render draws a dozen of them."""
-    elements = []
-    for name, content in data.items():
-        for value in content if isinstance(content, list) else [content]:
-            if value:
-                elements.append(f'\n<meta property="{escape(name)}" content="{escape(value)}">')
-    return mark_safe("".join(elements))  # noqa: S308 - both escaped
+    """`data` (a dict, e.g. article.opengraph()) as `<meta property>` elements.
+    One filter rather than a template loop: the head of every cold story
+    render draws a dozen of them."""
+    return html.meta_properties(data)
 
 
 @register.simple_tag(takes_context=True)
 def section_links(context):
     """The section navigation's items (`nav_sections`), the current section
-    marked `aria-current="page"` (a section page) or "true" (a story in it).
-    Drawn here rather than by a template loop: it is on every page, and a loop
-    resolves five variables per section per render."""
+    marked. Drawn in Python rather than by a template loop: it is on every
+    page, and a loop resolves five variables per section per render."""
     section = context.get("section")
     article = context.get("article")
-    current = getattr(section, "slug", None)
-    containing = getattr(getattr(article, "section", None), "slug", None)
-    items = []
-    for item in context.get("nav_sections") or ():
-        slug = item["slug"]
-        if slug == current:
-            mark = ' aria-current="page"'
-        elif slug == containing:
-            mark = ' aria-current="true"'
-        else:
-            mark = ""
-        items.append(f'\n<li><a href="{escape(item["url"])}"{mark}>{escape(item["name"])}</a></li>')
-    return mark_safe("".join(items))  # noqa: S308 - every value escaped
+    return html.section_links(
+        context.get("nav_sections"),
+        current=getattr(section, "slug", None),
+        containing=getattr(getattr(article, "section", None), "slug", None),
+    )
+
+
+@register.filter
+def story_authors(article):
+    """The story's authors in byline order (from queries.page_relations: the
+    bylines, tags, pull-quotes and sources come in one query, the first time
+    a part of the page asks)."""
+    return page_relations(article).authors
+
+
+@register.filter
+def story_tags(article):
+    """The story's tags (queries.page_relations)."""
+    return page_relations(article).tags
+
+
+@register.simple_tag
+def story_jsonld(article):
+    """The story's schema.org NewsArticle as a JSON-LD <script> element."""
+    return html.jsonld_script(article.jsonld(page_relations(article)))
+
+
+@register.simple_tag
+def story_opengraph(article):
+    """The story's Open Graph `<meta property>` elements."""
+    return html.meta_properties(article.opengraph(page_relations(article)))
+
+
+@register.simple_tag
+def story_body(article):
+    """The story's body with its pull-quotes between the paragraphs."""
+    parts = html.body_with_pull_quotes(
+        article.sanitised_body(), page_relations(article).pull_quotes
+    )
+    return html.body_html(parts, article_id=article.pk)
+
+
+@register.simple_tag
+def story_sources(article):
+    """The "Sources" box under the story ("" when it has none)."""
+    return html.sources_html(page_relations(article).sources)
 
 
 @register.filter
@@ -73,44 +91,5 @@ def responses_label(count):
 
 @register.filter
 def iso(moment):
-    """A datetime for `<time datetime>` (see rendering.iso_datetime)."""
+    """A datetime for `<time datetime>` (see models.iso_datetime)."""
     return iso_datetime(moment) or ""
-
-
-class StoryPartNode(template.Node):
-    def __init__(self, name, article, nodelist):
-        self.name = name
-        self.article = article
-        self.nodelist = nodelist
-
-    def render(self, context):
-        article = self.article.resolve(context)
-
-        def render_part():
-            return self.nodelist.render(context)
-
-        if context.get("is_preview"):
-            # A preview shows an unpublished state and its own head: never kept.
-            return render_part()
-        return mark_safe(cached_fragment(self.name, article.pk, render_part))  # noqa: S308
-
-
-@register.tag
-def storypart(parser, token):
-    """`{% storypart "story" article %}…{% endstorypart %}`: a part of the story's
-    page that shows only the story (and the site): rendered once per version
-    of the story, from the fragment cache after that (articles/pagecache.py),
-    so a reader who bypasses the page cache still gets it cheaply. The story's
-    bylines, tags, quotes and sources are fetched only when a part is
-    rendered (`Article.page_relations`)."""
-    try:
-        _, name, article = token.split_contents()
-    except ValueError as error:
-        raise template.TemplateSyntaxError(
-            '{% storypart %} takes a name and a story: {% storypart "story" article %}'
-        ) from error
-    if not (name[0] == name[-1] and name[0] in "'\""):
-        raise template.TemplateSyntaxError("{% storypart %}'s name is a quoted string")
-    nodelist = parser.parse(("endstorypart",))
-    parser.delete_first_token()
-    return StoryPartNode(name[1:-1], parser.compile_filter(article), nodelist)

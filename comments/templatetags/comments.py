@@ -2,28 +2,39 @@
 
 `{% responses article %}` renders the whole block at the end of a story's
 page: "N Responses" (`article.comment_count`, worded by articles_tags'
-`responses_label`), the page of responses (comments/rendering.py, through the
-fragment cache: at most one query), and "Leave a Response". The form itself
-is a frame from `comments:form` (comments/views.py), so the story's page
-carries nothing of one reader's and the page cache can keep it; after a
-refused post it is inline, with the reader's input and the errors
-(docs/ARCHITECTURE.md, "Caching"). The whole section is one fragment in the
-fragment cache for every reader with nothing of their own in it (no pending
-response, no reply chosen, no refused post): the page of a signed-in reader
-who bypasses the page cache spends nothing on it but the fetch.
+`responses_label`), the page of responses (`responses_page`: drawn by
+comments/html.py, through the fragment cache: at most one query), and "Leave a
+Response". The form itself is a frame from `comments:form`
+(comments/views.py), so the story's page carries nothing of one reader's and
+the page cache can keep it; after a refused post it is inline, with the
+reader's input and the errors (docs/ARCHITECTURE.md, "Caching"). The whole
+section is one fragment in the fragment cache for every reader with nothing of
+their own in it (no pending response, no reply chosen, no refused post): the
+page of a signed-in reader who bypasses the page cache spends nothing on it
+but the fetch.
 """
+
+from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from articles import pagecache
+import pagecache
 from articles.context_processors import shell_links
 
 from ..cookies import pending_ids
+from ..html import render_entries, render_list
+from ..models import Comment
 from ..moderation import moderator
-from ..rendering import responses_page
-from ..thread import effective_page, find_reply_target, parse_id, parse_page
+from ..queries import (
+    Pagination,
+    build_thread,
+    effective_page,
+    find_reply_target,
+    parse_id,
+    parse_page,
+)
 
 register = template.Library()
 
@@ -84,3 +95,67 @@ def _render_section(context, article, page, is_open, form, reply_id, mine):
         }
     )
     return mark_safe(context.template.engine.get_template(SECTION_TEMPLATE).render(section))  # noqa: S308
+
+
+# --- A page of responses, through the fragment cache -----------------------------------
+
+
+@dataclass
+class RenderedPage(Pagination):
+    """The approved responses of one page, drawn: what the fragment cache keeps."""
+
+    entries: list  # render_entries()
+
+
+@dataclass
+class ResponsesPage(Pagination):
+    """What the article page shows under "N Responses": the list's HTML, and
+    where this page is among the pages of responses."""
+
+    html: str
+
+
+def responses_page(article, *, page, pending_ids, can_reply):
+    """The responses of `page` under `article`, with this reader's pending ones.
+
+    The approved ones come from the fragment cache (key: the story's version,
+    the page, whether replies are open), drawn once per change of the story's
+    responses. On a miss, ONE query fetches them and the reader's pending ones
+    together (thread.build_thread); on a hit, the reader's pending ones (if
+    any) cost one small query and nobody else's page costs any.
+    """
+    page = effective_page(article, page)
+    fetched = {}
+
+    def draw_approved():
+        thread = build_thread(article, page=page, pending_ids=pending_ids)
+        fetched["thread"] = thread
+        entries = render_entries(thread, can_reply=can_reply)
+        return RenderedPage(page=thread.page, num_pages=thread.num_pages, entries=entries)
+
+    rendered = pagecache.cached_fragment(
+        "responses",
+        article.pk,
+        draw_approved,
+        variant=(page, int(can_reply), settings.COMMENTS_PER_PAGE),
+    )
+    if "thread" in fetched:
+        mine = [
+            comment
+            for entry in fetched["thread"].entries
+            for comment in (entry.comment, *entry.replies)
+            if comment.is_pending
+        ]
+    elif pending_ids:
+        mine = list(Comment.objects.for_article(article).pending().filter(pk__in=pending_ids))
+    else:
+        mine = []
+    page_ids = {comment_id for comment_id, _, _ in rendered.entries}
+    replies = {}
+    for comment in mine:
+        if comment.parent_id in page_ids:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    # The reader's own new response is the newest: it goes on the last page.
+    top_level = [c for c in mine if c.parent_id is None] if rendered.is_last_page else []
+    html = render_list(rendered.entries, pending=top_level, pending_replies=replies)
+    return ResponsesPage(page=rendered.page, num_pages=rendered.num_pages, html=html)

@@ -4,8 +4,8 @@ once per process, finds exactly what the QuerySet finds."""
 import datetime
 
 import pytest
-
 from articles.lookups import published_story
+
 from articles.models import Article
 from articles.views import local_day_bounds
 from tests.factories import ArticleFactory

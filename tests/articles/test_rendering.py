@@ -1,8 +1,6 @@
 """articles/rendering.py: pull-quotes between paragraphs, hero image data."""
 
 import pytest
-
-from articles.models import HERO_WIDTHS
 from articles.rendering import (
     body_with_pull_quotes,
     fit_box,
@@ -10,6 +8,8 @@ from articles.rendering import (
     hero_image,
     iso_datetime,
 )
+
+from articles.models import HERO_WIDTHS
 from tests.articles.conftest import jpeg_upload
 from tests.factories import ArticleFactory, PullQuoteFactory
 

@@ -121,7 +121,7 @@ def test_a_refused_claim_holds_nothing_for_the_other_identity(limit):
 
 
 def test_claiming_through_a_fail_soft_cache_that_is_down_fails_open():
-    from newsroom.cache import FailSoftRedisCache
+    from core.cache import FailSoftRedisCache
 
     dead = FailSoftRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
     limit = FloodLimit(interval=15, per_hour=30, cache=dead)

@@ -1,10 +1,10 @@
 """comments/middleware.py: personal pages stay private; oversized posts get a 413."""
 
 import pytest
+from articles.pagecache import PERSONAL_COOKIES
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from articles.pagecache import PERSONAL_COOKIES
 from comments.cookies import PENDING_COOKIE, REMEMBER_COOKIE
 from comments.middleware import CommentPostSizeMiddleware, PrivateCommenterPagesMiddleware
 

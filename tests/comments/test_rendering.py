@@ -7,14 +7,6 @@ import re
 from html import escape
 
 import pytest
-from django.template.defaultfilters import date as date_filter
-from django.utils import timezone
-from django.utils.html import urlize
-from hypothesis import given
-from hypothesis import settings as examples
-from hypothesis import strategies as st
-
-from comments.models import Comment
 from comments.rendering import (
     _WORD_WITH_A_MARKER,
     _could_hold_a_link,
@@ -23,6 +15,14 @@ from comments.rendering import (
     render_response,
     responses_page,
 )
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.html import urlize
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+
+from comments.models import Comment
 from tests.factories import CommentFactory
 
 

@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
+from comments.thread import MAX_PAGE, build_thread, find_reply_target, parse_page
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.thread import MAX_PAGE, build_thread, find_reply_target, parse_page
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The Content-Security-Policy in a real browser (issue 7 §1): the public pages,
 the comment form's script, the admin's story editor and the moderation queue
-all work with no violation (newsroom/security.py, settings.CONTENT_SECURITY_POLICY).
+all work with no violation (core/security.py, settings.CONTENT_SECURITY_POLICY).
 A violation here means the policy blocks something of ours: the site would be
 broken for readers or editors, not attacked."""
 

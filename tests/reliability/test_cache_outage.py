@@ -1,5 +1,5 @@
 """A dead Redis: the site serves from the database, logs the outage once, never errors
-(newsroom/cache.py, issue 8). The cache points at a closed port on loopback."""
+(core/cache.py, issue 8). The cache points at a closed port on loopback."""
 
 import logging
 import socket
@@ -7,7 +7,7 @@ import socket
 import pytest
 from django.core.cache import caches
 
-from newsroom.cache import FailSoftRedisCache
+from core.cache import FailSoftRedisCache
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def closed_port():
 def dead_redis(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.FailSoftRedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "KEY_PREFIX": "faults-test",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
@@ -42,13 +42,13 @@ def test_pages_are_served_from_the_database_when_redis_is_down(client, dead_redi
 
 
 def test_a_dead_redis_is_logged(client, dead_redis, caplog):
-    with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         client.get("/")
     assert "Cache unavailable" in caplog.text
 
 
 def test_the_outage_is_logged_once_per_back_off_window(dead_redis, caplog):
-    with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         for _ in range(5):
             dead_redis.get("a")
             dead_redis.set("a", 1)

@@ -1,6 +1,6 @@
 """The database goes away (a restart): readers get a friendly 503, a commenter
 their text back ready to post again, and a half-done post leaves nothing
-(newsroom/outage.py, comments/views.py; issue 8).
+(core/outage.py, comments/views.py; issue 8).
 
 The outage is made with Django's documented query hook,
 `connection.execute_wrapper`, raising what psycopg raises when the server is
@@ -108,7 +108,7 @@ def test_a_page_never_cached_is_the_503_during_an_outage(client, article):
 def test_the_outage_is_logged_in_one_line(client, article, caplog):
     with connection.execute_wrapper(database_down):
         client.get("/")
-    [record] = [r for r in caplog.records if r.name == "newsroom.outage"]
+    [record] = [r for r in caplog.records if r.name == "core.outage"]
     assert "Database unavailable" in record.getMessage()
     assert record.exc_info is None
 

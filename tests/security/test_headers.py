@@ -1,5 +1,5 @@
 """Response headers (issue 7 §1): Content-Security-Policy (django-csp, with the
-admin's own policy in newsroom/security.py), Permissions-Policy, and the
+admin's own policy in core/security.py), Permissions-Policy, and the
 headers Django's SecurityMiddleware and XFrameOptionsMiddleware send."""
 
 import html5lib

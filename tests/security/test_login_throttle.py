@@ -1,5 +1,5 @@
 """Admin sign-in brute force is throttled and logged (django-axes, configured
-in settings.py; newsroom/security.py: LoginThrottleBackend, login_client_ip)."""
+in settings.py; core/security.py: LoginThrottleBackend, login_client_ip)."""
 
 import datetime
 import logging

@@ -1,5 +1,6 @@
-"""How responses are drawn under a story: the markup of one response, and of
-the list with its replies.
+"""All the markup the comments app writes in Python: how responses are
+drawn under a story, one response and the list with its replies.
+`{% responses %}` (templatetags/comments.py) reaches it.
 
 **Why in Python, not a template.** A story's page shows up to
 COMMENTS_PER_PAGE responses plus their replies. Drawn through an
@@ -10,7 +11,7 @@ tag, times a dozen per response, and `urlize` walks every word of every text.
 Here each response is one f-string with its values escaped, its date
 formatted directly (each day's once per list), and only the words of its text
 that could be links handed to urlize (`comment_body`). The markup below is the
-whole of it; tests/comments/test_rendering.py holds it to the old template's
+whole of it; tests/comments/test_html.py holds it to the old template's
 output.
 
 Everything a reader wrote goes through `escape` (or `comment_body`, which
@@ -19,19 +20,12 @@ escapes first); the website link only ever holds an http(s) URL
 """
 
 import re
-from dataclasses import dataclass
 from html import escape
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
-
-from articles import pagecache
-
-from .models import Comment
-from .thread import Pagination, build_thread, effective_page
 
 # --- A response's text ---------------------------------------------------------------
 
@@ -242,67 +236,3 @@ def render_list(entries, *, pending=(), pending_replies=None):
         parts.append(f"<li>\n{render_response(comment, dates=dates)}\n</li>\n")
     parts.append("</ol>")
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped in render_response
-
-
-# --- A page of responses, through the fragment cache -----------------------------------
-
-
-@dataclass
-class RenderedPage(Pagination):
-    """The approved responses of one page, drawn: what the fragment cache keeps."""
-
-    entries: list  # render_entries()
-
-
-@dataclass
-class ResponsesPage(Pagination):
-    """What the article page shows under "N Responses": the list's HTML, and
-    where this page is among the pages of responses."""
-
-    html: str
-
-
-def responses_page(article, *, page, pending_ids, can_reply):
-    """The responses of `page` under `article`, with this reader's pending ones.
-
-    The approved ones come from the fragment cache (key: the story's version,
-    the page, whether replies are open), drawn once per change of the story's
-    responses. On a miss, ONE query fetches them and the reader's pending ones
-    together (thread.build_thread); on a hit, the reader's pending ones (if
-    any) cost one small query and nobody else's page costs any.
-    """
-    page = effective_page(article, page)
-    fetched = {}
-
-    def draw_approved():
-        thread = build_thread(article, page=page, pending_ids=pending_ids)
-        fetched["thread"] = thread
-        entries = render_entries(thread, can_reply=can_reply)
-        return RenderedPage(page=thread.page, num_pages=thread.num_pages, entries=entries)
-
-    rendered = pagecache.cached_fragment(
-        "responses",
-        article.pk,
-        draw_approved,
-        variant=(page, int(can_reply), settings.COMMENTS_PER_PAGE),
-    )
-    if "thread" in fetched:
-        mine = [
-            comment
-            for entry in fetched["thread"].entries
-            for comment in (entry.comment, *entry.replies)
-            if comment.is_pending
-        ]
-    elif pending_ids:
-        mine = list(Comment.objects.for_article(article).pending().filter(pk__in=pending_ids))
-    else:
-        mine = []
-    page_ids = {comment_id for comment_id, _, _ in rendered.entries}
-    replies = {}
-    for comment in mine:
-        if comment.parent_id in page_ids:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    # The reader's own new response is the newest: it goes on the last page.
-    top_level = [c for c in mine if c.parent_id is None] if rendered.is_last_page else []
-    html = render_list(rendered.entries, pending=top_level, pending_replies=replies)
-    return ResponsesPage(page=rendered.page, num_pages=rendered.num_pages, html=html)

@@ -1,6 +1,6 @@
 """`manage.py purge_page_cache`: every cached page and part of a page is stale.
 
-Pages are purged exactly as they change (articles/pagecache.py); this is for
+Pages are purged exactly as they change (pagecache/); this is for
 when the code that draws them changed (a deployment: deploy/systemd's web
 service runs it before gunicorn starts) or when in doubt. It gives the site's
 version a new value, which every entry depends on: nothing is deleted, the
@@ -9,7 +9,7 @@ entries are simply never served again and expire.
 
 from django.core.management.base import BaseCommand
 
-from articles import pagecache
+import pagecache
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""newsroom/health.py: /healthz answers load balancers before the rest of the stack."""
+"""core/health.py: /healthz answers load balancers before the rest of the stack."""
 
 import pytest
 

@@ -15,7 +15,7 @@ compose and compile and turn into model instances, for a query the database
 answers in 0.1 ms: a quarter of a cold render (docs/performance.md). Written
 out it costs 0.15 ms. Which responses the public sees is still
 `CommentQuerySet.public()`'s rule; `THREAD_SQL` spells that rule for this one
-statement, and tests/comments/test_thread.py holds the two to the same
+statement, and tests/comments/test_queries.py holds the two to the same
 answers.
 """
 
@@ -26,11 +26,11 @@ from math import ceil
 from django.conf import settings
 from django.db import connection
 
-from newsroom.db import execute_prepared
+from core.db import execute_prepared
 
 from .models import Comment
 
-# Only what the page draws (comments/rendering.py): not the email or IP
+# Only what the page draws (comments/html.py): not the email or IP
 # address, the user agent or the moderation record. Approved top-level
 # responses are public; a reply is public when it is approved and its parent
 # is (CommentQuerySet.public()): here its parent is one of the page's ids,

@@ -1,37 +1,40 @@
-"""How a story is drawn: its body with the pull-quotes set between its
-paragraphs, and its hero image as `<img srcset>` data.
+"""All the markup the articles app writes in Python, in one place.
 
-A pull-quote says "after paragraph N" (issue 2 §3): N counts the body's
-top-level paragraphs (`<p>` directly in the body, not those inside a list or a
-blockquote); 0 puts it before the first block; past the end, it goes last.
-The result is a list of parts drawn in order (`body_html`): the sanitised
-body's own HTML, and each quote's markup (`pull_quote_html`).
+Why Python and not templates for these: each is on every cold render of a
+story (or of every page), and an `{% include %}` or a template loop per quote,
+source or link, with their filters, was about a fifth of a cold render after
+the queries were made cheap (docs/performance.md). Here each is one
+`str.format` or f-string of a fixed string with every value escaped
+(`escape`, `linebreaks`, `linebreaksbr` escape first). Templates reach these
+through `articles_tags` (`{% story_body %}`, `{% story_sources %}`,
+`{% section_links %}`, `jsonld_script`, `meta_properties`), and say so where
+they do.
+
+- the body with its pull-quotes between its paragraphs (`body_with_pull_quotes`,
+  `body_html`, `pull_quote_html`). A pull-quote says "after paragraph N"
+  (issue 2 §3): N counts the body's top-level paragraphs (`<p>` directly in
+  the body, not those inside a list or a blockquote); 0 puts it before the
+  first block; past the end, it goes last;
+- the "Sources" box (`sources_html`, `source_html`);
+- the section navigation's items (`section_links`);
+- the head's machine-readable parts (`jsonld_script`, `meta_properties`).
 """
 
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import linebreaksbr
-from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
-
-from . import pagecache
 
 # Elements with no end tag: they never open a level of nesting.
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 )
-
-
-def iso_datetime(moment):
-    """ISO 8601 in the site's time zone, to the second, as readers see the
-    date (and as HTML's `<time datetime>` allows: at most 3 fractional
-    digits); None for no date."""
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,8 @@ def paragraph_ends(body_html):
 def body_with_pull_quotes(body_html, pull_quotes):
     """The body split at the paragraphs where `pull_quotes` go, as `BodyPart`s.
 
-    `body_html` must already be sanitised (Article.body_parts passes it
-    through the body field's nh3 allowlist), which is why it is marked safe
-    here and nowhere else.
+    `body_html` must already be sanitised (`Article.sanitised_body()`), which
+    is why it is marked safe here and nowhere else.
     """
     ends = paragraph_ends(body_html)
     # Where each quote goes: an offset into the body. Stable for equal
@@ -112,121 +114,7 @@ def body_with_pull_quotes(body_html, pull_quotes):
     return parts
 
 
-@dataclass(frozen=True)
-class HeroImage:
-    """What an `<img>` of the hero needs: a default source, the srcset of
-    the renditions, and the intrinsic size (so the page does not jump)."""
-
-    src: str
-    srcset: str
-    width: int
-    height: int
-    urls: tuple
-
-
-def image_size(field_file):
-    """(width, height) of an uploaded image, or None if it cannot be read.
-
-    Read once and cached: an upload's name never changes content (storage
-    gives a new upload a new name), so the size can be kept forever. A file
-    gone missing from storage gives None, and the page shows no image rather
-    than an error.
-    """
-    if not field_file:
-        return None
-    key = f"articles:image-size:{field_file.name}"
-    size = cache.get(key)
-    if size is None:
-        try:
-            size = (field_file.width, field_file.height)
-        except (OSError, ValueError, TypeError):
-            return None
-        cache.set(key, size, None)
-    return tuple(size)
-
-
-def fit_width(size, max_width):
-    """The size a ResizeToFit(width=max_width, upscale=False) rendition has."""
-    width, height = size
-    if width <= max_width:
-        return width, height
-    return max_width, round(height * max_width / width)
-
-
-def fit_box(size, max_width, max_height):
-    """The size a ResizeToFit(max_width, max_height) rendition has (upscaled too)."""
-    width, height = size
-    ratio = min(max_width / width, max_height / height)
-    return round(width * ratio), round(height * ratio)
-
-
-# How long a hero's HeroImage is kept in the cache. Its URLs never change
-# for an upload (names are unique), but asking imagekit for them is also what
-# makes a rendition that went missing from storage again: a day bounds that.
-HERO_CACHE_SECONDS = 24 * 60 * 60
-
-
-def hero_image(article, widths, default_width):
-    """The article's hero as a HeroImage, or None without a readable image.
-
-    `widths` are the renditions' widths, narrowest first, each an attribute
-    `hero_<width>` of the article; a rendition that would be no wider than
-    the previous one (a small original is never upscaled) is left out.
-
-    Kept in the cache per upload: imagekit names each rendition by hashing
-    its whole spec, which was about 5% of a cold render of a story.
-    """
-    if not article.hero_image:
-        return None
-    key = hero_cache_key(article, widths, default_width)
-    hero = pagecache.cached_value(key)
-    if hero is None:
-        hero = _hero_image(article, widths, default_width)
-        if hero is not None:
-            cache.set(key, hero, HERO_CACHE_SECONDS)
-    return hero
-
-
-def hero_cache_key(article, widths, default_width):
-    """Where `hero_image` keeps a story's HeroImage (None: it has no hero)."""
-    if not article.hero_image:
-        return None
-    return f"articles:hero:{article.hero_image.name}:{'-'.join(map(str, widths))}:{default_width}"
-
-
-def _hero_image(article, widths, default_width):
-    size = image_size(article.hero_image)
-    if size is None:
-        return None
-    candidates = []
-    seen_widths = set()
-    for width in widths:
-        rendered = fit_width(size, width)
-        if rendered[0] in seen_widths:
-            continue
-        seen_widths.add(rendered[0])
-        candidates.append((getattr(article, f"hero_{width}").url, width, rendered))
-    src = next(
-        (url for url, width, _ in reversed(candidates) if width <= default_width),
-        candidates[0][0],
-    )
-    largest = candidates[-1][2]
-    return HeroImage(
-        src=src,
-        srcset=", ".join(f"{url} {rendered[0]}w" for url, _, rendered in candidates),
-        width=largest[0],
-        height=largest[1],
-        urls=tuple(url for url, _, _ in candidates),
-    )
-
-
-# --- The story's pull-quotes and sources, drawn in Python ---------------------------
-#
-# Why not templates: an `{% include %}` per quote and a template loop per
-# source, with their filters, were about a fifth of a cold render of a story
-# after its queries were made cheap (docs/performance.md). Here each is one
-# `str.format` of a fixed string with every value escaped (`escape`,
-# `linebreaks`, `linebreaksbr` escape first); the markup is all below.
+# --- The story's pull-quotes and sources ---------------------------------------------
 
 _PULL_QUOTE = (
     '<figure class="pull-quote">\n'
@@ -340,3 +228,45 @@ def sources_html(sources):
     return mark_safe(  # noqa: S308 - every value escaped in source_html
         _SOURCES.format(items="".join(source_html(source) for source in sources))
     )
+
+
+# --- The head and the navigation --------------------------------------------------------
+
+# What Django's json_script escapes: inside <script>, "</script>" or "<!--"
+# in a headline must not end the element. Escaped, the JSON means the same.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def jsonld_script(data):
+    """`data` (a dict, e.g. article.jsonld()) as a JSON-LD <script> element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+def meta_properties(data):
+    """`data` (a dict, e.g. article.opengraph()) as `<meta property>` elements,
+    one per value (a list gives one each, as `article:tag` wants); empty
+    values are left out."""
+    elements = []
+    for name, content in data.items():
+        for value in content if isinstance(content, list) else [content]:
+            if value:
+                elements.append(f'\n<meta property="{escape(name)}" content="{escape(value)}">')
+    return mark_safe("".join(elements))  # noqa: S308 - both escaped
+
+
+def section_links(nav_sections, *, current=None, containing=None):
+    """The section navigation's items (`nav_sections`: [{"name", "slug",
+    "url"}]), the `current` section's marked `aria-current="page"` (a section
+    page) and the `containing` one's "true" (a story in it)."""
+    items = []
+    for item in nav_sections or ():
+        slug = item["slug"]
+        if slug == current:
+            mark = ' aria-current="page"'
+        elif slug == containing:
+            mark = ' aria-current="true"'
+        else:
+            mark = ""
+        items.append(f'\n<li><a href="{escape(item["url"])}"{mark}>{escape(item["name"])}</a></li>')
+    return mark_safe("".join(items))  # noqa: S308 - every value escaped

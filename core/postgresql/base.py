@@ -1,6 +1,6 @@
 """Django's PostgreSQL backend, with two savings on the database's CPU.
 
-settings.py selects it (ENGINE "newsroom.postgresql") whenever DATABASE_URL is
+settings.py selects it (ENGINE "core.postgresql") whenever DATABASE_URL is
 a PostgreSQL one. It changes no query's meaning; docs/performance.md has the
 figures.
 

@@ -4,7 +4,7 @@
   own policy under settings.ADMIN_URL (`NonceMediaAdminMixin` for the story
   editor's import map).
 - `LoginThrottleBackend`, `login_client_ip` and `login_username`: django-axes'
-  throttle of admin sign-ins, counting by the client address comments/client.py
+  throttle of admin sign-ins, counting by the client address core/client.py
   reads.
 - `server_error`: the 500 view (newsroom/urls.py's handler500) under the CSP.
 
@@ -26,7 +26,8 @@ from django.dispatch import receiver
 from django.views import defaults
 from js_asset import Media
 
-from newsroom import outage
+from core import outage
+from core.client import client_ip
 
 # The editor (Tiptap, inside django-prose-editor 0.28.0's editor.js) injects
 # its core stylesheet (`white-space: pre-wrap` and the like, which ProseMirror
@@ -150,10 +151,6 @@ def login_client_ip(request):
     """The address failed sign-ins are counted by: the same one responses
     record, so X-Forwarded-For counts only behind COMMENTS_TRUSTED_PROXY_COUNT
     proxies and a client cannot dodge the throttle by forging it."""
-    # Imported here: the articles app's admin imports this module, and
-    # articles never depends on comments.
-    from comments.client import client_ip
-
     return client_ip(request)
 
 
@@ -181,7 +178,7 @@ def server_error(request, template_name="500.html"):
     rendered with an empty context, so nothing in it comes from a visitor.
 
     The database lost outside a view (a middleware saving a session, say) is
-    the outage's 503, as newsroom/outage.py's middleware answers inside one."""
+    the outage's 503, as core/outage.py's middleware answers inside one."""
     if outage.is_database_outage(sys.exc_info()[1]):
         return outage.unavailable(request)
     return defaults.server_error(request, template_name=template_name)

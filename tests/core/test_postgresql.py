@@ -1,4 +1,4 @@
-"""newsroom/postgresql: Django's PostgreSQL backend with prepared statements
+"""core/postgresql: Django's PostgreSQL backend with prepared statements
 for the article page's fixed statements and a health check that sends no
 `SELECT 1` while the server has said nothing. PostgreSQL only (CI runs the
 suite on both databases)."""
@@ -11,8 +11,8 @@ from django.db import close_old_connections, connection
 from django.db.backends.signals import connection_created
 from django.test.utils import CaptureQueriesContext
 
-from newsroom.db import execute_prepared
-from newsroom.postgresql.base import _numbered_parameters
+from core.db import execute_prepared
+from core.postgresql.base import _numbered_parameters
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.skipif(

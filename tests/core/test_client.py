@@ -1,9 +1,9 @@
-"""Reading the client's IP address and user agent (comments/client.py)."""
+"""Reading the client's IP address and user agent (core/client.py)."""
 
 import pytest
 from django.test import RequestFactory
 
-from comments.client import client_ip, user_agent
+from core.client import client_ip, user_agent
 
 
 def request(remote="192.0.2.1", forwarded=None, **meta):
