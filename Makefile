@@ -5,7 +5,7 @@
 #   make run PORT=8123  the same on another port
 #   make test           set up (with dev tools) and run the whole test suite
 #   make screenshots    browser screenshots of the demo site into docs/screenshots/
-#   make lint           ruff
+#   make lint           ruff, and the import contracts of the house plan (.importlinter)
 #   make bench          server-side timings over 10,000 stories, then the article
 #                       page over HTTP (wrk, gunicorn, nginx); SMOKE=1: a quick pass
 #   make bench-data     100,000 stories and 1,000,000 responses in PostgreSQL (SIZE=1k: a
@@ -78,6 +78,7 @@ screenshots: $(VENV)/.dev-installed
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # `make bench`: both benches, one after the other (docs/performance.md).
 # BENCH_ARGS go to the server-side one, HTTP_BENCH_ARGS to the HTTP one;

@@ -37,7 +37,7 @@ from django.utils.safestring import mark_safe
 # Each alternative starts with one character and looks ahead for the rest: the
 # same texts match as with r"https?://|www\.|@|\.(?:com|…)", about twice as fast.
 _LINK_MARKER = r"h(?=ttps?://)|w(?=ww\.)|@|\.(?=com|edu|gov|int|mil|net|org)"
-_MAY_BE_A_LINK = re.compile(_LINK_MARKER, re.IGNORECASE)
+MAY_BE_A_LINK = re.compile(_LINK_MARKER, re.IGNORECASE)
 # Even so it costs 10-20 µs for a response of 300 characters, and most
 # responses hold none of what it looks for. Every match needs "://", "@",
 # "www." in some case, or a dot before .com … .org's first letter in some case
@@ -47,8 +47,8 @@ _MAY_BE_A_LINK = re.compile(_LINK_MARKER, re.IGNORECASE)
 _DOT_BEFORE_A_DOMAIN = re.compile(r"\.[cegimnoCEGIMNO\u0130\u0131]")
 
 
-def _could_hold_a_link(text):
-    """False when `text` certainly has no match of _MAY_BE_A_LINK."""
+def could_hold_a_link(text):
+    """False when `text` certainly has no match of MAY_BE_A_LINK."""
     return bool(
         "://" in text
         or "@" in text
@@ -67,7 +67,7 @@ def _could_hold_a_link(text):
 # where no word character precedes (one try per word, so the search stays
 # linear) and runs to the word's end.
 _WORD_CHARACTER = r"""[^\s<>"']"""
-_WORD_WITH_A_MARKER = re.compile(
+WORD_WITH_A_MARKER = re.compile(
     rf"(?<!{_WORD_CHARACTER}){_WORD_CHARACTER}*?(?i:{_LINK_MARKER}){_WORD_CHARACTER}*"
 )
 # urlize escapes everything the commenter wrote, so this exact attribute can
@@ -80,14 +80,14 @@ def _linkified(text):
     breaks. urlize sees only the words that could be links: it costs a few µs
     a word (~200 µs for a response of 300 characters with one link), where
     escape takes 1 µs for the whole text."""
-    marker = _could_hold_a_link(text) and _MAY_BE_A_LINK.search(text)
+    marker = could_hold_a_link(text) and MAY_BE_A_LINK.search(text)
     if not marker:
         return escape(text)
     # The last space before the first marker is before its word, and no word
     # before that one has a marker.
     done = text.rfind(" ", 0, marker.start()) + 1
     parts = [escape(text[:done])]
-    for word in _WORD_WITH_A_MARKER.finditer(text, done):
+    for word in WORD_WITH_A_MARKER.finditer(text, done):
         parts.append(escape(text[done : word.start()]))
         parts.append(urlize(word[0], nofollow=True, autoescape=True))
         done = word.end()

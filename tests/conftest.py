@@ -2,7 +2,13 @@
 (tests never flush the machine's shared Redis: those that need Redis use a key
 prefix of their own, see tests/comments/test_flood_redis.py)."""
 
+import datetime
+
 import pytest
+import time_machine
+
+# "Now" for the tests that freeze the clock (the `frozen_clock` fixture).
+NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +61,36 @@ def two_processes():
     for key in server.scan_iter(match=f"{prefix}:*"):
         server.delete(key)
     server.close()
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, signed in as a member of Editors."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    """The test client, signed in as a member of Writers."""
+    client.force_login(writer)
+    return client
+
+
+@pytest.fixture
+def frozen_clock():
+    """Time stands still at NOW (time_machine), for rules that depend on it."""
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def caches_on(settings):
+    """The page and fragment caches on, and nothing this process learned in an
+    earlier test about what a page depends on (pagecache/ keeps
+    such hints per process)."""
+    import pagecache
+
+    settings.PAGE_CACHE = True
+    settings.FRAGMENT_CACHE = True
+    pagecache.hints.clear()

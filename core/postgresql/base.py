@@ -63,7 +63,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if name is None:
             name = f"newsroom_{len(self.prepared_statements) + 1}"
             with self.wrap_database_errors:
-                cursor.cursor.execute(f"PREPARE {name} AS {_numbered_parameters(sql)}")
+                cursor.cursor.execute(f"PREPARE {name} AS {numbered_parameters(sql)}")
             self.prepared_statements[sql] = name
         if not params:
             return cursor.execute(f"EXECUTE {name}")
@@ -80,7 +80,7 @@ def _has_something_to_read(connection):
 _PLACEHOLDER = re.compile(r"%[s%]")
 
 
-def _numbered_parameters(sql):
+def numbered_parameters(sql):
     """psycopg2's placeholders (%s, and %% for a literal %) as PREPARE's ($1, $2…)."""
     numbers = iter(range(1, sql.count("%s") + 1))
     return _PLACEHOLDER.sub(lambda match: "%" if match[0] == "%%" else f"${next(numbers)}", sql)

@@ -1,15 +1,14 @@
 """Fixtures for the articles tests: images, rich stories, HTML checks."""
 
-import datetime
 import io
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests.conftest import NOW  # noqa: F401  (the frozen clock's "now", for the tests here)
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -17,30 +16,6 @@ from tests.factories import (
     SourceFactory,
     TagFactory,
 )
-
-# "Now" for the tests that freeze the clock (the `frozen_clock` fixture).
-NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    """The test client, signed in as a member of Editors."""
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def writer_client(client, writer):
-    """The test client, signed in as a member of Writers."""
-    client.force_login(writer)
-    return client
-
-
-@pytest.fixture
-def frozen_clock():
-    """Time stands still at NOW (time_machine), for rules that depend on it."""
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
 
 
 def parse_xml(response):
@@ -110,17 +85,3 @@ def without_comments(settings):
             },
         }
     ]
-
-
-@pytest.fixture
-def caches_on(settings):
-    """The page and fragment caches on, and nothing this process learned in an
-    earlier test about what a page depends on (articles/pagecache.py keeps
-    such hints per process)."""
-    from articles import pagecache
-
-    settings.PAGE_CACHE = True
-    settings.FRAGMENT_CACHE = True
-    pagecache._LEARNED_DEPENDENCIES.clear()
-    pagecache._LEARNED_FRAGMENTS.clear()
-    pagecache._LEARNED_STORIES.clear()

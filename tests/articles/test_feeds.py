@@ -132,7 +132,7 @@ def test_feed_query_count_does_not_grow_with_items(client, django_assert_max_num
     for _ in range(5):
         ArticleFactory(authors=AuthorFactory.create_batch(3), tags=TagFactory.create_batch(3))
     # Stories with their sections, bylines, tags; then, to cache the feed, when
-    # the next scheduled story goes live (articles/pagecache.py).
+    # the next scheduled story goes live (pagecache/).
     with django_assert_max_num_queries(4):
         client.get("/feed/")
 

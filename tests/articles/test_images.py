@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms
 
-from articles.models import Article, Author
+from articles.images import fit_box, fit_width, hero_image
+from articles.models import HERO_WIDTHS, Article, Author
 from tests.articles.admin_forms import ADD_URL, article_form, png_upload
+from tests.articles.conftest import jpeg_upload
 from tests.articles.photos import (
     GPS_LATITUDE,
     camera_exif,
@@ -280,3 +282,46 @@ def test_an_animation_too_large_in_all_is_refused(editor_client, settings):
 
     assert "3 frames of 30×30 pixels" in _hero_errors(response)
     assert _nothing_saved(settings)
+
+
+# --- What an <img> needs of an upload (sizes, the hero's srcset)
+
+
+def test_fit_width_never_upscales():
+    assert fit_width((600, 400), 1200) == (600, 400)
+    assert fit_width((1600, 900), 800) == (800, 450)
+
+
+def test_fit_box_keeps_the_aspect_ratio():
+    assert fit_box((400, 200), 160, 160) == (160, 80)
+
+
+@pytest.mark.django_db
+def test_hero_srcset_offers_each_rendition_with_its_real_width():
+    article = ArticleFactory(hero_image=jpeg_upload(1600, 900), hero_alt="A river")
+    hero = hero_image(article, widths=HERO_WIDTHS, default_width=800)
+    widths = [entry.rsplit(" ", 1)[1] for entry in hero.srcset.split(", ")]
+    assert widths == ["480w", "800w", "1200w"]
+    assert (hero.width, hero.height) == (1200, 675)
+    assert hero.src == article.hero_800.url
+
+
+@pytest.mark.django_db
+def test_hero_srcset_leaves_out_renditions_a_small_image_cannot_fill():
+    article = ArticleFactory(hero_image=jpeg_upload(600, 400), hero_alt="A river")
+    hero = hero_image(article, widths=HERO_WIDTHS, default_width=800)
+    widths = [entry.rsplit(" ", 1)[1] for entry in hero.srcset.split(", ")]
+    assert widths == ["480w", "600w"]
+    assert (hero.width, hero.height) == (600, 400)
+
+
+@pytest.mark.django_db
+def test_no_hero_without_an_image():
+    assert hero_image(ArticleFactory(), widths=HERO_WIDTHS, default_width=800) is None
+
+
+@pytest.mark.django_db
+def test_a_hero_file_missing_from_storage_shows_no_image():
+    article = ArticleFactory(hero_image=jpeg_upload(), hero_alt="A river")
+    article.hero_image.storage.delete(article.hero_image.name)
+    assert hero_image(article, widths=HERO_WIDTHS, default_width=800) is None

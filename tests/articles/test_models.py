@@ -1,6 +1,6 @@
 """articles/models.py: which stories are public, what a story tells search
 engines and link previews (jsonld, opengraph), and what its page shows
-besides the story's own row (fetch_page_relations)."""
+besides the story's own row."""
 
 import datetime
 
@@ -8,14 +8,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Article, Byline, fetch_page_relations
-from tests.articles.conftest import NOW, jpeg_upload, rich_article
+from articles.models import Article
+from articles.queries import page_relations
+from tests.articles.conftest import NOW, jpeg_upload
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
-    PullQuoteFactory,
     SectionFactory,
-    SourceFactory,
     TagFactory,
 )
 
@@ -91,7 +90,7 @@ def test_jsonld_is_a_news_article_with_the_story_fields(settings):
         standfirst="After two years.",
         section=SectionFactory(name="Local"),
     )
-    data = article.jsonld()
+    data = article.jsonld(page_relations(article))
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Bridge reopens"
@@ -108,7 +107,7 @@ def test_jsonld_lists_every_author_in_byline_order_as_a_person(settings):
     settings.SITE_URL = "https://news.example.org"
     first, second = AuthorFactory(name="Ann Lee"), AuthorFactory(name="Bo Chen")
     article = ArticleFactory(authors=[second, first])
-    assert article.jsonld()["author"] == [
+    assert article.jsonld(page_relations(article))["author"] == [
         {
             "@type": "Person",
             "name": "Bo Chen",
@@ -125,7 +124,7 @@ def test_jsonld_lists_every_author_in_byline_order_as_a_person(settings):
 def test_jsonld_publisher_is_the_site_with_its_logo(settings):
     settings.SITE_URL = "https://news.example.org"
     settings.SITE_NAME = "The Example Post"
-    publisher = ArticleFactory().jsonld()["publisher"]
+    publisher = jsonld_of(ArticleFactory())["publisher"]
     assert publisher["@type"] == "Organization"
     assert publisher["name"] == "The Example Post"
     assert publisher["logo"]["url"] == "https://news.example.org/static/img/logo.png"
@@ -134,24 +133,24 @@ def test_jsonld_publisher_is_the_site_with_its_logo(settings):
 def test_jsonld_images_are_the_hero_renditions_on_the_public_site(settings):
     settings.SITE_URL = "https://news.example.org"
     article = ArticleFactory(hero_image=jpeg_upload(), hero_alt="A bridge")
-    images = article.jsonld()["image"]
+    images = article.jsonld(page_relations(article))["image"]
     assert len(images) == 3
     assert all(url.startswith("https://news.example.org/media/") for url in images)
 
 
 def test_jsonld_has_no_image_without_a_hero():
-    assert "image" not in ArticleFactory().jsonld()
+    assert "image" not in jsonld_of(ArticleFactory())
 
 
 def test_jsonld_keywords_are_the_tags():
     article = ArticleFactory(tags=[TagFactory(name="Rivers"), TagFactory(name="Bridges")])
-    assert sorted(article.jsonld()["keywords"]) == ["Bridges", "Rivers"]
+    assert sorted(article.jsonld(page_relations(article))["keywords"]) == ["Bridges", "Rivers"]
 
 
 def test_opengraph_describes_the_story_as_an_article(settings):
     settings.SITE_URL = "https://news.example.org"
     article = ArticleFactory(headline="Bridge reopens", standfirst="After two years.")
-    og = article.opengraph()
+    og = article.opengraph(page_relations(article))
     assert og["og:type"] == "article"
     assert og["og:title"] == "Bridge reopens"
     assert og["og:description"] == "After two years."
@@ -161,7 +160,7 @@ def test_opengraph_describes_the_story_as_an_article(settings):
 
 def test_opengraph_image_is_the_hero_with_its_alt_text():
     article = ArticleFactory(hero_image=jpeg_upload(), hero_alt="A bridge at dawn")
-    og = article.opengraph()
+    og = article.opengraph(page_relations(article))
     assert og["og:image"].endswith(".jpg")
     assert og["og:image:alt"] == "A bridge at dawn"
 
@@ -192,55 +191,5 @@ def test_is_public_says_what_published_says(status, hours_from_now):
     assert story.is_public == Article.objects.published().filter(pk=story.pk).exists()
 
 
-# --- What the article page shows besides the story's row (fetch_page_relations)
-
-
-@pytest.mark.parametrize("number", [0, 1, 6])
-def test_page_relations_come_in_one_query_whatever_their_number(number, django_assert_num_queries):
-    article = rich_article(authors=number, tags=number, quotes=number, sources=number)
-    with django_assert_num_queries(1):
-        relations = fetch_page_relations(article.pk)
-        quote_sources = [quote.source.title for quote in relations.pull_quotes]
-    assert [
-        len(relations.authors),
-        len(relations.tags),
-        len(quote_sources),
-        len(relations.sources),
-    ] == [number] * 4
-
-
-def test_page_relations_list_authors_in_byline_order():
-    article = ArticleFactory()
-    for name, order in [("Ann Lee", 2), ("Bo Chen", 1), ("Cy Diaz", 1)]:
-        Byline.objects.create(article=article, author=AuthorFactory(name=name), order=order)
-    authors = fetch_page_relations(article.pk).authors
-    assert [author.name for author in authors] == ["Bo Chen", "Cy Diaz", "Ann Lee"]
-
-
-def test_page_relations_list_tags_by_name():
-    names = ["Rivers", "Bridges", "Ports"]
-    article = ArticleFactory(tags=[TagFactory(name=name) for name in names])
-    tags = fetch_page_relations(article.pk).tags
-    assert [tag.name for tag in tags] == ["Bridges", "Ports", "Rivers"]
-
-
-def test_page_relations_list_pull_quotes_in_the_order_they_are_placed():
-    article = ArticleFactory()
-    for speaker, after_paragraph in [("Ann", 3), ("Bo", 1), ("Cy", 3), ("Di", 0)]:
-        PullQuoteFactory(article=article, speaker=speaker, after_paragraph=after_paragraph)
-    quotes = fetch_page_relations(article.pk).pull_quotes
-    assert [quote.speaker for quote in quotes] == ["Di", "Bo", "Ann", "Cy"]
-
-
-def test_page_relations_list_sources_in_their_order():
-    article = ArticleFactory()
-    for title, order in [("Minutes", 2), ("Letter", 1), ("Report", 1), ("Budget", 0)]:
-        SourceFactory(article=article, title=title, order=order)
-    sources = fetch_page_relations(article.pk).sources
-    assert [source.title for source in sources] == ["Budget", "Letter", "Report", "Minutes"]
-
-
-def test_page_relations_give_a_source_its_date_as_a_date():
-    source = SourceFactory(published_on=datetime.date(2026, 3, 1))
-    (loaded,) = fetch_page_relations(source.article_id).sources
-    assert loaded.published_on == datetime.date(2026, 3, 1)
+def jsonld_of(article):
+    return article.jsonld(page_relations(article))

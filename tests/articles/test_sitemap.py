@@ -65,7 +65,7 @@ def test_sitemap_query_count_does_not_grow_with_stories(client, django_assert_ma
     ArticleFactory.create_batch(20)
     # Whether the stories fit in one file (a count stopped at the limit);
     # sections (count + list), stories (count + list); then, to cache the
-    # sitemap, when the next scheduled story goes live (articles/pagecache.py).
+    # sitemap, when the next scheduled story goes live (pagecache/).
     with django_assert_max_num_queries(6):
         client.get("/sitemap.xml")
 

@@ -1,12 +1,12 @@
 """comments/middleware.py: personal pages stay private; oversized posts get a 413."""
 
 import pytest
-from articles.pagecache import PERSONAL_COOKIES
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from comments.cookies import PENDING_COOKIE, REMEMBER_COOKIE
 from comments.middleware import CommentPostSizeMiddleware, PrivateCommenterPagesMiddleware
+from pagecache import personal_cookies
 
 
 def respond(cache_control=None, set_cookie=None):
@@ -33,11 +33,11 @@ def test_request_with_a_personal_cookie_is_private(cookie):
 
 @pytest.mark.parametrize("cookie", [PENDING_COOKIE, REMEMBER_COOKIE])
 def test_the_commenters_cookies_are_personal_for_the_page_cache_too(cookie):
-    assert cookie in PERSONAL_COOKIES
+    assert cookie in personal_cookies()
 
 
 def test_the_session_cookie_is_personal(settings):
-    assert settings.SESSION_COOKIE_NAME in PERSONAL_COOKIES
+    assert settings.SESSION_COOKIE_NAME in personal_cookies()
 
 
 def test_shared_cache_directives_are_removed():

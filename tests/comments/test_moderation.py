@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from comments import moderation
 from comments.models import Comment
 from comments.moderation import (
     CommentRefused,
@@ -307,13 +306,13 @@ def test_approving_purges_the_articles_pages_after_commit(
     article, moderator_account, django_capture_on_commit_callbacks
 ):
     CommentFactory(article=article, status="pending")
-    with mock.patch.object(moderation, "purge_pages_for") as purge:
+    with mock.patch("pagecache.versions.purge_articles") as purge:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             approve_comments(Comment.objects.all(), by=moderator_account)
         purge.assert_not_called()  # not before the commit
         for callback in callbacks:
             callback()
-    purge.assert_called_once_with(frozenset({article.pk}))
+    purge.assert_called_once_with([article.pk])
 
 
 @pytest.mark.parametrize("verb", [reject_comments, mark_spam])
@@ -322,18 +321,18 @@ def test_other_verbs_purge_too(
 ):
     CommentFactory(article=article)
     with (
-        mock.patch.object(moderation, "purge_pages_for") as purge,
+        mock.patch("pagecache.versions.purge_articles") as purge,
         django_capture_on_commit_callbacks(execute=True),
     ):
         verb(Comment.objects.all(), by=moderator_account)
-    purge.assert_called_once_with(frozenset({article.pk}))
+    purge.assert_called_once_with([article.pk])
 
 
 def test_delete_purges(article, django_capture_on_commit_callbacks):
     CommentFactory(article=article)
     with (
-        mock.patch.object(moderation, "purge_pages_for") as purge,
+        mock.patch("pagecache.versions.purge_articles") as purge,
         django_capture_on_commit_callbacks(execute=True),
     ):
         delete_comments(Comment.objects.all())
-    purge.assert_called_once_with(frozenset({article.pk}))
+    purge.assert_called_once_with([article.pk])

@@ -12,7 +12,7 @@ from django.db.backends.signals import connection_created
 from django.test.utils import CaptureQueriesContext
 
 from core.db import execute_prepared
-from core.postgresql.base import _numbered_parameters
+from core.postgresql.base import numbered_parameters
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.skipif(
@@ -30,7 +30,7 @@ def headline(article_id):
 
 def test_placeholders_are_numbered_and_a_literal_percent_kept():
     sql = "SELECT %s, '100%%' WHERE a = %s AND b LIKE '%%x'"
-    assert _numbered_parameters(sql) == "SELECT $1, '100%' WHERE a = $2 AND b LIKE '%x'"
+    assert numbered_parameters(sql) == "SELECT $1, '100%' WHERE a = $2 AND b LIKE '%x'"
 
 
 @pytest.mark.django_db

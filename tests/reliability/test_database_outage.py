@@ -86,7 +86,7 @@ def test_a_page_the_page_cache_holds_is_still_served(client, article):
 
 
 def test_a_page_purged_before_the_outage_is_served_as_last_cached(client, article):
-    from articles import pagecache
+    import pagecache
 
     client.get(article.get_absolute_url())  # learns what the page shows
     first = client.get(article.get_absolute_url())  # stored

@@ -1,12 +1,12 @@
-"""comments/thread.py: a page of responses, their replies and the reader's pending ones."""
+"""comments/queries.py: a page of responses, their replies and the reader's pending ones."""
 
 import datetime
 
 import pytest
-from comments.thread import MAX_PAGE, build_thread, find_reply_target, parse_page
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.queries import MAX_PAGE, build_thread, find_reply_target, parse_page
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,12 @@
-"""articles/pagecache.py: a page that bypasses the page cache gets its story's
+"""pagecache/: a page that bypasses the page cache gets its story's
 row and parts from the fragment cache in one round trip, never a stale one."""
 
 import pytest
 from django.core import signing
+from django.core.cache import cache
 from django.test import Client
 
-from articles import pagecache
+import pagecache
 from articles.models import Article
 from articles.publishing import unpublish_article
 from comments.cookies import PENDING_COOKIE, PENDING_SALT
@@ -34,13 +35,13 @@ def url():
 def round_trips(monkeypatch):
     """The fragment cache's lookups (get_many) while the test runs."""
     calls = []
-    original = pagecache.cache.get_many
+    original = cache.get_many
 
     def counted(keys, *args, **kwargs):
         calls.append(list(keys))
         return original(keys, *args, **kwargs)
 
-    monkeypatch.setattr(pagecache.cache, "get_many", counted)
+    monkeypatch.setattr(cache, "get_many", counted)
     return calls
 
 
@@ -83,7 +84,7 @@ def test_nothing_fetched_ahead_outlives_its_request(signed_in, url):
     for _ in range(2):
         signed_in.get(url)
 
-    assert pagecache._prefetched_fragments.get() is None
+    assert pagecache.fetched_ahead_for() is None
 
 
 def test_an_unpublished_story_is_gone_for_a_signed_in_reader_too(
@@ -155,9 +156,9 @@ def test_a_cold_story_page_asks_the_cache_once(client, settings, round_trips, mo
     client.get(story.get_absolute_url())  # both now in the cache
     round_trips.clear()
     asked_alone = []
-    get = pagecache.cache.get
+    get = cache.get
     monkeypatch.setattr(
-        pagecache.cache,
+        cache,
         "get",
         lambda key, *args, **kwargs: asked_alone.append(key) or get(key, *args, **kwargs),
     )

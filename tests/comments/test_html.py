@@ -1,4 +1,4 @@
-"""comments/rendering.py: how a response is drawn."""
+"""comments/html.py: how a response is drawn."""
 
 import datetime
 import itertools
@@ -7,14 +7,6 @@ import re
 from html import escape
 
 import pytest
-from comments.rendering import (
-    _WORD_WITH_A_MARKER,
-    _could_hold_a_link,
-    comment_body,
-    posted_on,
-    render_response,
-    responses_page,
-)
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import urlize
@@ -22,8 +14,14 @@ from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+from comments.html import (
+    WORD_WITH_A_MARKER,
+    comment_body,
+    could_hold_a_link,
+    posted_on,
+    render_response,
+)
 from comments.models import Comment
-from tests.factories import CommentFactory
 
 
 def test_body_is_escaped():
@@ -127,22 +125,22 @@ def test_a_response_with_links_among_its_words_draws_what_urlize_draws(text):
 
 
 def test_a_text_without_links_skips_urlize(monkeypatch):
-    import comments.rendering
+    import comments.html
 
-    monkeypatch.setattr(comments.rendering, "urlize", None)  # would fail if called
+    monkeypatch.setattr(comments.html, "urlize", None)  # would fail if called
     assert comment_body("Fine words. Nothing to link.") == "Fine words. Nothing to link."
 
 
 def test_ordinary_prose_skips_even_the_search_for_links(monkeypatch):
-    import comments.rendering
+    import comments.html
 
-    monkeypatch.setattr(comments.rendering, "_MAY_BE_A_LINK", None)  # would fail if used
+    monkeypatch.setattr(comments.html, "MAY_BE_A_LINK", None)  # would fail if used
     text = 'I know. She said "enough." Wait... it rose 3.5% (how?), and: so it goes.'
     assert comment_body(text) == escape(text)
 
 
 def test_only_the_words_that_could_be_links_go_through_urlize(monkeypatch):
-    import comments.rendering
+    import comments.html
 
     seen = []
 
@@ -150,7 +148,7 @@ def test_only_the_words_that_could_be_links_go_through_urlize(monkeypatch):
         seen.append(text)
         return urlize(text, **options)
 
-    monkeypatch.setattr(comments.rendering, "urlize", urlize_spy)
+    monkeypatch.setattr(comments.html, "urlize", urlize_spy)
     comment_body("A long response.\nMore at https://example.org/r.pdf, or mail ada@example.org!")
     assert seen == ["https://example.org/r.pdf,", "ada@example.org!"]
 
@@ -161,8 +159,8 @@ def test_a_link_is_looked_for_only_from_the_start_of_a_word():
     # response there can be: most of a second). A test of the rule, not a timing.
     text = "see xwww.example.com now"
 
-    assert _WORD_WITH_A_MARKER.search(text, text.index("www")) is None
-    assert _WORD_WITH_A_MARKER.search(text).group() == "xwww.example.com"
+    assert WORD_WITH_A_MARKER.search(text, text.index("www")) is None
+    assert WORD_WITH_A_MARKER.search(text).group() == "xwww.example.com"
 
 
 def case_variants(marker):
@@ -179,7 +177,7 @@ def case_variants(marker):
 )
 def test_the_quick_test_lets_through_every_spelling_of_a_link(marker):
     for spelling in case_variants(marker):
-        assert _could_hold_a_link(f"see {spelling}x now"), spelling
+        assert could_hold_a_link(f"see {spelling}x now"), spelling
 
 
 # --- A response ----------------------------------------------------------------------------
@@ -247,56 +245,3 @@ def test_reply_link_names_the_page_of_responses():
         comment, reply_page=1
     )
     assert "replyto" not in render_response(comment)
-
-
-# --- A page of responses, with the fragment cache -------------------------------------------
-
-
-@pytest.fixture
-def fragments_on(settings):
-    settings.FRAGMENT_CACHE = True
-
-
-@pytest.mark.django_db
-def test_a_readers_pending_reply_shows_under_its_response_from_the_fragment_cache(
-    article, fragments_on, django_assert_num_queries
-):
-    top = CommentFactory(article=article, body="Top")
-    mine = CommentFactory(article=article, parent=top, status="pending", body="Mine")
-    article.refresh_from_db()
-    responses_page(article, page=1, pending_ids=[], can_reply=True)  # cached for everyone
-    with django_assert_num_queries(1):  # the reader's own pending responses only
-        html = responses_page(article, page=1, pending_ids=[mine.pk], can_reply=True).html
-    top_html = html[html.index(f'id="comment-{top.pk}"') :]
-    assert top_html.index("Mine") < top_html.index("</ol>")
-
-
-@pytest.mark.django_db
-def test_nobody_elses_page_costs_a_query_once_cached(
-    article, fragments_on, django_assert_num_queries
-):
-    CommentFactory.create_batch(3, article=article)
-    article.refresh_from_db()
-    first = responses_page(article, page=1, pending_ids=[], can_reply=True)
-    with django_assert_num_queries(0):
-        again = responses_page(article, page=1, pending_ids=[], can_reply=True)
-    assert again.html == first.html
-
-
-@pytest.mark.django_db
-def test_pending_top_level_response_shows_last_on_the_last_page_only(
-    article, fragments_on, settings
-):
-    settings.COMMENTS_PER_PAGE = 1
-    CommentFactory.create_batch(2, article=article)
-    mine = CommentFactory(article=article, status="pending", body="Mine, newest")
-    article.refresh_from_db()
-    for page in (1, 2):
-        responses_page(article, page=page, pending_ids=[], can_reply=True)
-    assert (
-        "Mine, newest"
-        not in responses_page(article, page=1, pending_ids=[mine.pk], can_reply=True).html
-    )
-    last = responses_page(article, page=2, pending_ids=[mine.pk], can_reply=True).html
-    assert last.rstrip().endswith("</article>\n</li>\n</ol>")
-    assert "Mine, newest" in last[last.rindex("<li>") :]

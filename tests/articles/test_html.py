@@ -1,16 +1,10 @@
-"""articles/rendering.py: pull-quotes between paragraphs, hero image data."""
+"""articles/html.py: pull-quotes between paragraphs."""
 
 import pytest
-from articles.rendering import (
-    body_with_pull_quotes,
-    fit_box,
-    fit_width,
-    hero_image,
-    iso_datetime,
-)
 
-from articles.models import HERO_WIDTHS
-from tests.articles.conftest import jpeg_upload
+from articles.html import body_with_pull_quotes
+from articles.models import iso_datetime
+from articles.queries import page_relations
 from tests.factories import ArticleFactory, PullQuoteFactory
 
 BODY = "<p>One.</p><p>Two.</p><p>Three.</p>"
@@ -88,15 +82,6 @@ def test_body_parts_are_marked_safe_and_quotes_are_not_html():
     assert quote_part.html is None
 
 
-def test_fit_width_never_upscales():
-    assert fit_width((600, 400), 1200) == (600, 400)
-    assert fit_width((1600, 900), 800) == (800, 450)
-
-
-def test_fit_box_keeps_the_aspect_ratio():
-    assert fit_box((400, 200), 160, 160) == (160, 80)
-
-
 def test_iso_datetime_is_local_and_to_the_second(settings):
     import datetime
 
@@ -107,39 +92,8 @@ def test_iso_datetime_is_local_and_to_the_second(settings):
 
 
 @pytest.mark.django_db
-def test_hero_srcset_offers_each_rendition_with_its_real_width():
-    article = ArticleFactory(hero_image=jpeg_upload(1600, 900), hero_alt="A river")
-    hero = hero_image(article, widths=HERO_WIDTHS, default_width=800)
-    widths = [entry.rsplit(" ", 1)[1] for entry in hero.srcset.split(", ")]
-    assert widths == ["480w", "800w", "1200w"]
-    assert (hero.width, hero.height) == (1200, 675)
-    assert hero.src == article.hero_800.url
-
-
-@pytest.mark.django_db
-def test_hero_srcset_leaves_out_renditions_a_small_image_cannot_fill():
-    article = ArticleFactory(hero_image=jpeg_upload(600, 400), hero_alt="A river")
-    hero = hero_image(article, widths=HERO_WIDTHS, default_width=800)
-    widths = [entry.rsplit(" ", 1)[1] for entry in hero.srcset.split(", ")]
-    assert widths == ["480w", "600w"]
-    assert (hero.width, hero.height) == (600, 400)
-
-
-@pytest.mark.django_db
-def test_no_hero_without_an_image():
-    assert hero_image(ArticleFactory(), widths=HERO_WIDTHS, default_width=800) is None
-
-
-@pytest.mark.django_db
-def test_a_hero_file_missing_from_storage_shows_no_image():
-    article = ArticleFactory(hero_image=jpeg_upload(), hero_alt="A river")
-    article.hero_image.storage.delete(article.hero_image.name)
-    assert hero_image(article, widths=HERO_WIDTHS, default_width=800) is None
-
-
-@pytest.mark.django_db
 def test_article_body_parts_use_its_pull_quotes():
     article = ArticleFactory(body=BODY)
     PullQuoteFactory(article=article, after_paragraph=1, text="Said.")
-    parts = article.body_parts()
+    parts = body_with_pull_quotes(article.sanitised_body(), page_relations(article).pull_quotes)
     assert parts[1].quote.text == "Said."

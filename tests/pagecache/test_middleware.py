@@ -1,4 +1,4 @@
-"""articles/pagecache.py's PageCacheMiddleware: a cached page is answered
+"""pagecache/'s PageCacheMiddleware: a cached page is answered
 early in the stack, and is still the same page with the same headers."""
 
 import pytest
@@ -94,7 +94,7 @@ def test_pages_not_marked_for_the_cache_pass_through(client, url):
 
 def test_without_the_middleware_the_view_still_caches_its_page(client, url, settings):
     settings.MIDDLEWARE = [
-        name for name in settings.MIDDLEWARE if name != "articles.pagecache.PageCacheMiddleware"
+        name for name in settings.MIDDLEWARE if name != "pagecache.middleware.PageCacheMiddleware"
     ]
 
     rendered, hit = cached(client, url)

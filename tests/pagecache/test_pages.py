@@ -1,4 +1,4 @@
-"""articles/pagecache.py: anonymous pages from the cache, purged exactly.
+"""pagecache/: anonymous pages from the cache, purged exactly.
 
 How a test tells a cached page from a fresh one: it changes a story with
 `QuerySet.update()`, which sends no signal and so purges nothing. A reader
@@ -13,10 +13,11 @@ import io
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 
-from articles import pagecache
+import pagecache
 from articles.models import Article
 from articles.publishing import publish_article, unpublish_article
 from comments.moderation import approve_comments
@@ -316,21 +317,21 @@ def test_a_change_to_one_story_keeps_the_other_stories_pages(client, story, comm
 def test_a_version_the_cache_lost_makes_its_pages_stale_not_wrong(client, story, pages_only):
     cache_page(client, story.get_absolute_url())
     quietly_rename(story, "Renamed quietly")
-    pagecache.cache.delete(pagecache.article_version(story.pk))  # evicted, say
+    cache.delete(pagecache.article_version(story.pk))  # evicted, say
     assert "Renamed quietly" in text(client, story.get_absolute_url())
 
 
-def test_a_second_process_sees_the_purge(client, story, monkeypatch, pages_only):
+def test_a_second_process_sees_the_purge(client, story, pages_only, use_cache):
     """Two cache clients stand for two server processes sharing one cache
     (local memory caches of the same name share their store, as Redis
     clients share the server: tests/articles/test_pagecache_redis.py)."""
     first, second = LocMemCache("shared", {}), LocMemCache("shared", {})
-    monkeypatch.setattr(pagecache, "cache", first)
+    use_cache(first)
     cache_page(client, story.get_absolute_url())
     quietly_rename(story, "Renamed by another process")
-    monkeypatch.setattr(pagecache, "cache", second)
+    use_cache(second)
     pagecache.purge_articles([story.pk])
-    monkeypatch.setattr(pagecache, "cache", first)
+    use_cache(first)
     assert "Renamed by another process" in text(client, story.get_absolute_url())
 
 
@@ -374,7 +375,7 @@ def test_the_form_disappears_when_comments_close_without_a_purge(client, setting
 # --- Never cached -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cookie", pagecache.PERSONAL_COOKIES)
+@pytest.mark.parametrize("cookie", pagecache.personal_cookies())
 def test_a_cached_page_is_never_served_to_a_reader_with_a_personal_cookie(
     client, story, pages_only, cookie
 ):
@@ -384,7 +385,7 @@ def test_a_cached_page_is_never_served_to_a_reader_with_a_personal_cookie(
     assert "Renamed quietly" in text(client, story.get_absolute_url())
 
 
-@pytest.mark.parametrize("cookie", pagecache.PERSONAL_COOKIES)
+@pytest.mark.parametrize("cookie", pagecache.personal_cookies())
 def test_a_page_rendered_for_a_personal_cookie_is_never_stored(client, story, pages_only, cookie):
     client.cookies[cookie] = "something"
     for _ in range(3):
@@ -394,7 +395,7 @@ def test_a_page_rendered_for_a_personal_cookie_is_never_stored(client, story, pa
     assert "Renamed quietly" in text(client, story.get_absolute_url())
 
 
-@pytest.mark.parametrize("cookie", pagecache.PERSONAL_COOKIES)
+@pytest.mark.parametrize("cookie", pagecache.personal_cookies())
 def test_a_page_for_a_personal_cookie_is_private(client, story, cookie):
     client.cookies[cookie] = "something"
     cache_control = client.get(story.get_absolute_url())["Cache-Control"]
@@ -468,14 +469,14 @@ class DeadCache:
         return refuse
 
 
-def test_a_dead_cache_still_serves_the_page(client, story, monkeypatch):
-    monkeypatch.setattr(pagecache, "cache", DeadCache())
+def test_a_dead_cache_still_serves_the_page(client, story, use_cache):
+    use_cache(DeadCache())
     assert "Bridge reopens after repairs" in text(client, story.get_absolute_url())
 
 
-def test_a_dead_cache_still_serves_the_page_to_a_signed_in_reader(client, story, monkeypatch):
+def test_a_dead_cache_still_serves_the_page_to_a_signed_in_reader(client, story, use_cache):
     client.force_login(UserFactory(is_staff=True))
-    monkeypatch.setattr(pagecache, "cache", DeadCache())
+    use_cache(DeadCache())
     assert "Bridge reopens after repairs" in text(client, story.get_absolute_url())
 
 
@@ -539,7 +540,7 @@ def test_nginx_bypasses_every_personal_cookie():
     from django.conf import settings
 
     config = (Path(settings.BASE_DIR) / "deploy" / "nginx" / "newsroom.conf").read_text()
-    for cookie in pagecache.PERSONAL_COOKIES:
+    for cookie in pagecache.personal_cookies():
         assert f'"~*(^|;\\s*){cookie}="' in config, cookie
 
 
@@ -559,7 +560,7 @@ def test_a_purge_that_fails_after_the_commit_does_not_undo_the_editors_save(monk
     def fail(article_ids):
         raise ConnectionError("The cache is unreachable")
 
-    monkeypatch.setattr(pagecache, "purge_articles", fail)
+    monkeypatch.setattr(pagecache.versions, "purge_articles", fail)
     story = ArticleFactory(headline="Before")
     story.headline = "After"
 
