@@ -1,5 +1,5 @@
-"""The admin's forms: help text wherever an editor types, and the one rule a
-form adds to the model's (who may choose "Published").
+"""The admin's forms: the fields each shows, and the one rule a form adds to
+the model's (who may choose "Published"). Help text lives on the model fields.
 
 The model's own rules (slug unique per publication day, alt text with a hero
 image) live in `Article.clean()` and reach these forms through ModelForm
@@ -35,17 +35,6 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "comments_open",
         ]
-        help_texts = {
-            "headline": "Clear and specific; it is also the page title and the feed entry.",
-            "section": "Where the story is filed: its address starts with the section.",
-            "tags": "Topics readers can follow; type to find one.",
-            "hero_caption": "What the picture shows, in a sentence. Shown under it.",
-            "status": (
-                "Draft: work in progress. In review: ready for an editor. "
-                "Published: live at the time below (now if it is empty; a future time "
-                "schedules it)."
-            ),
-        }
 
     class Media:
         # Gives the body's rich-text editor an accessible name: its label.
@@ -77,10 +66,6 @@ class BylineInlineForm(forms.ModelForm):
     class Meta:
         model = Byline
         fields = ["author", "order"]
-        help_texts = {
-            "author": "Type to find an author; add a new one with the + button.",
-            "order": "Co-authors are listed from the lowest number.",
-        }
 
 
 class SourceInlineForm(forms.ModelForm):
@@ -96,50 +81,27 @@ class SourceInlineForm(forms.ModelForm):
             "archive_url",
             "order",
         ]
-        help_texts = {
-            "title": 'What it is, e.g. "Resignation letter" or "Statement to the press".',
-            "kind": "A social post is shown as a quoted card with a link, never an embed.",
-            "url": "Where readers can find it.",
-            "published_on": "When it was published or given.",
-            "order": "Sources are listed from the lowest number.",
-        }
 
 
 class PullQuoteInlineForm(forms.ModelForm):
     class Meta:
         model = PullQuote
         fields = ["text", "speaker", "speaker_role", "source", "after_paragraph"]
-        help_texts = {
-            "text": "The words exactly as said or written, without quotation marks.",
-            "source": (
-                "Where the words come from, if it is one of this story's sources. "
-                "A source added just now can be linked after saving."
-            ),
-        }
 
 
 class SectionAdminForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = ["name", "slug", "description", "order"]
-        help_texts = {"name": 'As shown in the navigation, e.g. "Politics".'}
 
 
 class AuthorAdminForm(forms.ModelForm):
     class Meta:
         model = Author
         fields = ["name", "slug", "role", "bio", "photo"]
-        help_texts = {
-            "name": "As it appears in the byline.",
-            "slug": "The author page's address: /author/<slug>/.",
-        }
 
 
 class TagAdminForm(forms.ModelForm):
     class Meta:
         model = Tag
         fields = ["name", "slug"]
-        help_texts = {
-            "name": 'A topic, e.g. "Public contracts".',
-            "slug": "The tag page's address: /tag/<slug>/.",
-        }

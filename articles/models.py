@@ -126,7 +126,9 @@ def _hero_rendition(width):
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(
+        max_length=80, unique=True, help_text='As shown in the navigation, e.g. "Politics".'
+    )
     slug = models.SlugField(
         max_length=80,
         unique=True,
@@ -157,8 +159,10 @@ class Section(models.Model):
 class Author(models.Model):
     """A byline. Independent of user accounts: a guest writer needs no login."""
 
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, help_text="As it appears in the byline.")
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The author page's address: /author/<slug>/."
+    )
     role = models.CharField(
         max_length=160, blank=True, help_text='Shown with the byline, e.g. "Senior reporter".'
     )
@@ -193,8 +197,12 @@ class Author(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(
+        max_length=60, unique=True, help_text='A topic, e.g. "Public contracts".'
+    )
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="The tag page's address: /tag/<slug>/."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -261,7 +269,10 @@ class Article(models.Model):
         REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
-    headline = models.CharField(max_length=200)
+    headline = models.CharField(
+        max_length=200,
+        help_text="Clear and specific; it is also the page title and the feed entry.",
+    )
     slug = models.SlugField(
         max_length=200,
         help_text="The last part of the story's address; unique per publication day.",
@@ -277,9 +288,19 @@ class Article(models.Model):
         blank=True,
         help_text="The story. Pull-quotes are placed between paragraphs (see below).",
     )
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Where the story is filed: its address starts with the section.",
+    )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
-    tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+    tags = models.ManyToManyField(
+        Tag,
+        related_name="articles",
+        blank=True,
+        help_text="Topics readers can follow; type to find one.",
+    )
 
     hero_image = MetadataFreeImageField(
         upload_to="heroes/%Y/%m/",
@@ -293,7 +314,11 @@ class Article(models.Model):
         blank=True,
         help_text="Describes the picture for readers who cannot see it. Required with an image.",
     )
-    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_caption = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, in a sentence. Shown under it.",
+    )
     hero_credit = models.CharField(
         max_length=120, blank=True, help_text='Who took it, e.g. "Photo: Jane Doe / Agency".'
     )
@@ -301,7 +326,16 @@ class Article(models.Model):
     hero_800 = _hero_rendition(HERO_WIDTHS[1])
     hero_1200 = _hero_rendition(HERO_WIDTHS[2])
 
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=(
+            "Draft: work in progress. In review: ready for an editor. "
+            "Published: live at the time below (now if it is empty; a future time "
+            "schedules it)."
+        ),
+    )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -544,8 +578,15 @@ class Byline(models.Model):
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
-    order = models.PositiveSmallIntegerField(default=0)
+    author = models.ForeignKey(
+        Author,
+        on_delete=models.PROTECT,
+        related_name="bylines",
+        help_text="Type to find an author; add a new one with the + button.",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Co-authors are listed from the lowest number."
+    )
     story_status = models.CharField(max_length=12, editable=False, default="")
     story_published_at = models.DateTimeField(null=True, editable=False)
 
@@ -581,16 +622,26 @@ class Source(models.Model):
         INTERVIEW = "interview", "Interview"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
-    title = models.CharField(max_length=250)
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DOCUMENT)
-    url = models.URLField("URL", max_length=500, blank=True)
+    title = models.CharField(
+        max_length=250,
+        help_text='What it is, e.g. "Resignation letter" or "Statement to the press".',
+    )
+    kind = models.CharField(
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.DOCUMENT,
+        help_text="A social post is shown as a quoted card with a link, never an embed.",
+    )
+    url = models.URLField("URL", max_length=500, blank=True, help_text="Where readers can find it.")
     publisher = models.CharField(
         "published by",
         max_length=200,
         blank=True,
         help_text='Who published it, e.g. "Jane Doe (@janedoe) on X" or "Ministry of Health".',
     )
-    published_on = models.DateField("date", null=True, blank=True)
+    published_on = models.DateField(
+        "date", null=True, blank=True, help_text="When it was published or given."
+    )
     quoted_text = models.TextField(
         blank=True,
         max_length=5000,
@@ -602,7 +653,9 @@ class Source(models.Model):
         blank=True,
         help_text="A web archive copy, e.g. from the Wayback Machine.",
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Sources are listed from the lowest number."
+    )
 
     class Meta:
         ordering = ["order", "pk"]
@@ -615,7 +668,10 @@ class PullQuote(models.Model):
     """Words from a named person, set apart in the story after a given paragraph."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pull_quotes")
-    text = models.TextField(max_length=2000)
+    text = models.TextField(
+        max_length=2000,
+        help_text="The words exactly as said or written, without quotation marks.",
+    )
     speaker = models.CharField(max_length=160, help_text='e.g. "Dr. Jane Roe".')
     speaker_role = models.CharField(
         max_length=250, blank=True, help_text='e.g. "Executive Director of Example Trust".'
@@ -626,7 +682,10 @@ class PullQuote(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="pull_quotes",
-        help_text="Where the words come from, if it is one of this story's sources.",
+        help_text=(
+            "Where the words come from, if it is one of this story's sources. "
+            "A source added just now can be linked after saving."
+        ),
     )
     after_paragraph = models.PositiveSmallIntegerField(
         default=1,

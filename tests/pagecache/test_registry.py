@@ -1,0 +1,32 @@
+"""pagecache/registry.py: what the apps hand the page cache from ready()."""
+
+import datetime
+
+import pytest
+
+import pagecache
+from pagecache import registry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_personal_cookies_are_djangos_and_those_the_apps_registered(settings):
+    assert pagecache.personal_cookies() == (
+        settings.SESSION_COOKIE_NAME,
+        "messages",
+        "newsroom_pending",
+        "newsroom_commenter",
+    )
+
+
+def test_a_cookie_the_comments_app_registered_makes_a_request_personal(rf):
+    request = rf.get("/", HTTP_COOKIE="newsroom_pending=1")
+    assert pagecache.is_personal(request)
+
+
+def test_the_next_publication_is_what_the_articles_app_says():
+    from tests.factories import ArticleFactory
+
+    later = datetime.datetime(2030, 1, 1, 9, 0, tzinfo=datetime.UTC)
+    ArticleFactory(published_at=later)
+    assert registry.next_publication() == later
