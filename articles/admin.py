@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.numbers import BIGINT_DIGITS, parse_number
 from core.security import NonceMediaAdminMixin
 
 from .forms import (
@@ -138,10 +139,12 @@ class PullQuoteInline(StoryPartInline, admin.StackedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "source":
             # Only this story's own sources (the form then refuses any other id).
-            object_id = request.resolver_match.kwargs.get("object_id", "")
+            object_id = parse_number(
+                request.resolver_match.kwargs.get("object_id"), max_digits=BIGINT_DIGITS
+            )
             kwargs["queryset"] = (
                 Source.objects.filter(article_id=object_id)
-                if object_id.isdigit()
+                if object_id is not None
                 else Source.objects.none()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -270,8 +273,9 @@ class ArticleAdmin(CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        if object_id.isdigit():
-            extra_context["preview_url"] = preview_url(int(object_id))
+        story_id = parse_number(object_id, max_digits=BIGINT_DIGITS)
+        if story_id is not None:
+            extra_context["preview_url"] = preview_url(story_id)
         return super().change_view(request, object_id, form_url, extra_context)
 
     # --- Actions: each calls a verb from articles.publishing ------------------------

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 import pagecache
+from core.numbers import parse_number
 
 from .models import Article, Author, Section, Tag, published_filter
 from .pagination import CappedCountPaginator
@@ -64,8 +65,8 @@ class StoryListView(ListView):
     def requested_page(self):
         """The ?page= asked for, or 1; a page that is no number is the
         paginator's to refuse (a 404)."""
-        page = self.request.GET.get(self.page_kwarg, "")
-        return int(page) if page.isdigit() and len(page) < 6 else 1
+        page = parse_number(self.request.GET.get(self.page_kwarg), max_digits=5)
+        return page or 1
 
     def stories(self):
         """The published stories this page lists (subclasses narrow it)."""

@@ -16,6 +16,8 @@ Both are HttpOnly (no script needs them), SameSite=Lax and Secure under HTTPS.
 from django.conf import settings
 from django.core import signing
 
+from core.numbers import BIGINT_DIGITS, parse_number
+
 PENDING_COOKIE = "newsroom_pending"
 PENDING_SALT = "comments.pending"
 PENDING_MAX_AGE = 30 * 24 * 60 * 60
@@ -43,11 +45,8 @@ def pending_ids(request):
     raw = request.get_signed_cookie(
         PENDING_COOKIE, default="", salt=PENDING_SALT, max_age=PENDING_MAX_AGE
     )
-    ids = []
-    for part in raw.split("."):
-        if part.isdigit() and len(part) < 19:  # fits a bigint
-            ids.append(int(part))
-    return ids[-PENDING_MAX_IDS:]
+    ids = [parse_number(part, max_digits=BIGINT_DIGITS) for part in raw.split(".")]
+    return [i for i in ids if i is not None][-PENDING_MAX_IDS:]
 
 
 def add_pending_id(request, response, comment_id):

@@ -33,7 +33,7 @@ from django.utils.safestring import mark_safe
 # starts with www., contains one of the seven original top-level domains
 # (.com … .org), or is an email address (@). With IGNORECASE, this pattern
 # folds case as urlize's own patterns do, so a text it does not match comes
-# out of urlize exactly escaped (tests/comments/test_rendering.py checks it).
+# out of urlize exactly escaped (tests/comments/test_html.py checks it).
 # Each alternative starts with one character and looks ahead for the rest: the
 # same texts match as with r"https?://|www\.|@|\.(?:com|…)", about twice as fast.
 _LINK_MARKER = r"h(?=ttps?://)|w(?=ww\.)|@|\.(?=com|edu|gov|int|mil|net|org)"

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import connection
 
 from core.db import execute_prepared
+from core.numbers import BIGINT_DIGITS, parse_number
 
 from .models import Comment
 
@@ -121,14 +122,13 @@ class Thread(Pagination):
 
 def parse_page(value):
     """?cpage= as a page number: anything that is not one is the first page."""
-    if isinstance(value, str) and value.isdigit() and len(value) <= 6:
-        return min(max(int(value), 1), MAX_PAGE)
-    return 1
+    page = parse_number(value, max_digits=6)
+    return 1 if page is None else min(max(page, 1), MAX_PAGE)
 
 
 def parse_id(value):
     """?replyto= as a response's id, or None."""
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+    return parse_number(value, max_digits=BIGINT_DIGITS)
 
 
 def effective_page(article, page):

@@ -33,6 +33,25 @@ def client_ip(request):
     return _valid_ip(request.META.get("REMOTE_ADDR", ""))
 
 
+def client_network(ip_address):
+    """The part of an address that counts as one client for every limit (the
+    flood limit, spam, sign-in throttling): an IPv4 address itself, an IPv6
+    address by its /COMMENTS_IPV6_PREFIX network (default /64, what one
+    household or one server is usually given, so a client cannot step
+    around a limit by changing the low bits). None for no address."""
+    if not ip_address:
+        return None
+    try:
+        address = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return None
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:  # ::ffff:203.0.113.7 is that IPv4 client
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/{settings.COMMENTS_IPV6_PREFIX}", strict=False))
+
+
 def user_agent(request):
     # NUL cannot be stored in a PostgreSQL text column.
     return request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")[:USER_AGENT_MAX_LENGTH]

@@ -6,7 +6,7 @@ back by itself (issue 8).
 (the server refused, closed or lost the connection) raised by any view into
 `unavailable()`: the page below, status 503, `Retry-After`, never stored by
 any cache. Pages the page cache holds are still answered from it without the
-database, before any view runs (articles/pagecache.py); a page whose cached
+database, before any view runs (pagecache/pages.py); a page whose cached
 copy a purge made out of date is answered with that last copy rather than
 the 503, as long as the cache still has it. Nothing else is
 needed to recover: Django opens a new connection on the next request
@@ -50,7 +50,7 @@ def unavailable(request, *, template_name="503.html", context=None):
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     # The page cache answers a page it holds an older copy of with that copy
-    # instead (articles/pagecache.py).
+    # instead (pagecache/pages.py).
     response.database_outage = True
     return response
 

@@ -394,6 +394,9 @@ COMMENTS_FLOOD_PER_HOUR = env.int("COMMENTS_FLOOD_PER_HOUR", default=30)
 # How many reverse proxies in front of Django append to X-Forwarded-For (nginx:
 # 1). 0 trusts only REMOTE_ADDR: a client can write any X-Forwarded-For it likes.
 COMMENTS_TRUSTED_PROXY_COUNT = env.int("COMMENTS_TRUSTED_PROXY_COUNT", default=0)
+# An IPv6 client counts by its /N network for every limit (core/client.py:
+# client_network): a /64 is usually one household or one server.
+COMMENTS_IPV6_PREFIX = env.int("COMMENTS_IPV6_PREFIX", default=64)
 # `manage.py anonymise_comment_ips` blanks IP addresses and user agents older than this.
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=30)
 # Who is emailed about each response awaiting moderation (comma-separated);

@@ -37,6 +37,8 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
+from core.numbers import is_canonical_number
+
 from .hints import hints
 from .registry import next_publication, personal_cookies
 from .versions import LISTINGS, SITE, article_version, versions_before_rendering
@@ -250,11 +252,7 @@ def _entry_key(request, query_params):
             continue
         value = values[0]
         canonical = (
-            len(values) == 1
-            and value.isascii()
-            and value.isdigit()
-            and len(value) <= _MAX_PAGE_DIGITS
-            and value == str(int(value))
+            len(values) == 1 and len(value) <= _MAX_PAGE_DIGITS and is_canonical_number(value)
         )
         if not canonical:
             return None

@@ -121,7 +121,7 @@ def responses_page(article, *, page, pending_ids, can_reply):
     The approved ones come from the fragment cache (key: the story's version,
     the page, whether replies are open), drawn once per change of the story's
     responses. On a miss, ONE query fetches them and the reader's pending ones
-    together (thread.build_thread); on a hit, the reader's pending ones (if
+    together (queries.build_thread); on a hit, the reader's pending ones (if
     any) cost one small query and nobody else's page costs any.
     """
     page = effective_page(article, page)

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from core.client import client_ip, user_agent
+from core.client import client_ip, client_network, user_agent
 
 
 def request(remote="192.0.2.1", forwarded=None, **meta):
@@ -60,3 +60,24 @@ def test_user_agent_is_cut_to_fit():
 
 def test_user_agent_without_nul():
     assert user_agent(request(HTTP_USER_AGENT="a\x00b")) == "ab"
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("", None),
+        (None, None),
+        ("not an address", None),
+    ],
+)
+def test_an_ipv6_client_counts_by_its_64(address, network):
+    assert client_network(address) == network
+
+
+def test_the_ipv6_prefix_is_a_setting(settings):
+    settings.COMMENTS_IPV6_PREFIX = 48
+    assert client_network("2001:db8:1:2::1") == "2001:db8:1::/48"

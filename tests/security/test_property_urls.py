@@ -66,10 +66,18 @@ PATTERNS = public_patterns()
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 # Anything a client may send: every plane but lone surrogates (not encodable),
-# numbers as text (huge, negative, zero), nothing at all, and huge values.
+# numbers as text (huge, negative, zero, with leading zeros, in digits other
+# than ASCII's: "²" and "٣" pass str.isdigit(), issue 15 §7), nothing at all,
+# and huge values.
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
+UNICODE_DIGITS = st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=8)
+LEADING_ZEROS = st.tuples(st.integers(1, 6), st.integers(0, 10**6)).map(
+    lambda pair: "0" * pair[0] + str(pair[1])
+)
 VALUE = st.one_of(
     ANY_TEXT,
+    UNICODE_DIGITS,
+    LEADING_ZEROS,
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.just(""),
     st.sampled_from(["0", "-1", "1e9", "NaN", "99999999999999999999", "../..", "%00", "🦆"]),
