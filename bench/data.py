@@ -46,6 +46,17 @@ from pathlib import Path
 
 from bench.common import BENCH_DATABASE_COMMENT, database_comment, is_postgresql, progress
 
+# Words for made-up sentences: common enough that search finds many stories.
+VOCABULARY = (  # noqa: SIM905  (a paragraph of words reads better than a list of 80)
+    "council budget harbour river contract minister school hospital clinic flood barrier "
+    "election vote housing transport ferry railway bridge market festival theatre museum "
+    "library police court inquiry report statement letter resignation director campaign "
+    "funding energy turbine coast weather storm wildlife otter farm village town city "
+    "committee audit spending tax jobs factory bakery shop workers union strike deal "
+    "season match goal promotion league coach players stadium result record evening "
+    "morning week month year plan review decision question answer public private local"
+).split()
+
 SIZES = {
     # stories, responses
     "1k": (1_000, 10_000),
@@ -483,8 +494,6 @@ def _text_array(values):
 
 def _load_pools(connection, rng):
     """Made-up text the SQL draws from: paragraphs, sentences, responses."""
-    from bench.server_side import VOCABULARY
-
     def sentence(shortest=8, longest=18):
         words = rng.choices(VOCABULARY, k=rng.randint(shortest, longest))
         return " ".join(words).capitalize() + "."

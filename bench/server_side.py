@@ -54,19 +54,9 @@ from bench.common import (
     progress,
     write_block,
 )
-from bench.data import SIZES, ensure_data
+from bench.data import SIZES, VOCABULARY, ensure_data
 
 SECTION_NAMES = ["News", "Politics", "Business", "Environment", "Health", "Culture", "Sport"]
-# Words for made-up sentences: common enough that search finds many stories.
-VOCABULARY = (  # noqa: SIM905  (a paragraph of words reads better than a list of 80)
-    "council budget harbour river contract minister school hospital clinic flood barrier "
-    "election vote housing transport ferry railway bridge market festival theatre museum "
-    "library police court inquiry report statement letter resignation director campaign "
-    "funding energy turbine coast weather storm wildlife otter farm village town city "
-    "committee audit spending tax jobs factory bakery shop workers union strike deal "
-    "season match goal promotion league coach players stadium result record evening "
-    "morning week month year plan review decision question answer public private local"
-).split()
 # A word in nearly every made-up story (the worst case for ranking), and one
 # in about 1 story in 100 (a reader looking for something specific).
 COMMON_SEARCH_TERM = "harbour"
