@@ -227,20 +227,24 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
 # --- Login throttling (django-axes) -------------------------------------------
 # Failed admin sign-ins are counted per client IP address (the address
-# core/client.py reads, behind COMMENTS_TRUSTED_PROXY_COUNT proxies); after
-# LOGIN_FAILURE_LIMIT failures that address is refused (429) for
-# LOGIN_COOLOFF_MINUTES. By address, not by username: a stranger cannot lock
-# an editor out of their own account, and one address trying many usernames
-# (password spraying) is caught. Every failure and lockout is logged
+# core/client.py reads, behind COMMENTS_TRUSTED_PROXY_COUNT proxies; an IPv6
+# client by its /COMMENTS_IPV6_PREFIX network), and per username at that
+# address; after LOGIN_FAILURE_LIMIT failures either way that address is
+# refused (429) for LOGIN_COOLOFF_MINUTES. Never by username alone: a stranger
+# cannot lock an editor out of their own account, and one address trying many
+# usernames (password spraying) is caught. A successful sign-in forgets only
+# that username's failures from that address (core/security.py:
+# LoginThrottleHandler; issue 15 §3). Every failure and lockout is logged
 # (logger "axes") and listed in the admin for superusers.
 AUTHENTICATION_BACKENDS = [
     "core.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # no cache needed: the database
+# axes' database handler (no cache needed), with its reset on success narrowed.
+AXES_HANDLER = "core.security.LoginThrottleHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "core.security.login_client_ip"
 AXES_USERNAME_CALLABLE = "core.security.login_username"
 AXES_RESET_ON_SUCCESS = True
