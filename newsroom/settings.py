@@ -70,8 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: /healthz for load balancers, before any host check, HTTPS
-    # redirect, session or query (core/health.py says why that is safe).
+    # First: /healthz and /readyz for load balancers, before any host check,
+    # HTTPS redirect or session (core/health.py says why that is safe).
     "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Response headers: Content-Security-Policy (the admin's own policy under
