@@ -55,6 +55,7 @@ RESERVED_SECTION_SLUGS = frozenset(
         "static",
         "tag",
         "healthz",
+        "readyz",
     }
 )
 

@@ -12,7 +12,6 @@ MultipleObjectMixin decides; it is never a 500.
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -270,7 +269,12 @@ def render_story_page(request, article, *, status=200, **extra_context):
 
 class PreviewView(DetailView):
     """Any story, drafts included, as it will look, for staff who may view
-    stories. Never cached, never indexed; others get a login page or a 404."""
+    stories. Never cached, never indexed; everyone else gets a plain 404.
+
+    Not a redirect to the sign-in page for anonymous visitors: that would
+    hand anyone the admin's address, which ADMIN_URL may be keeping quiet
+    (issue 15 §10). Staff open previews from the admin, already signed in.
+    """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -278,13 +282,10 @@ class PreviewView(DetailView):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if not user.is_authenticated:
-            response = redirect_to_login(request.get_full_path())
-        elif user.is_staff and user.has_perm("articles.view_article"):
-            response = super().dispatch(request, *args, **kwargs)
-        else:
+        if not (user.is_staff and user.has_perm("articles.view_article")):
             # Not "forbidden": that a story with this number exists is not public.
             raise Http404("No such story.")
+        response = super().dispatch(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response

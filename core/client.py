@@ -8,8 +8,11 @@ N = 0 (the default) X-Forwarded-For is ignored: it is the client's to forge.
 """
 
 import ipaddress
+import logging
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 USER_AGENT_MAX_LENGTH = 300
 
@@ -30,7 +33,35 @@ def client_ip(request):
         if addresses:
             # Fewer entries than proxies: the leftmost is the furthest we can see.
             return _valid_ip(addresses[-min(proxies, len(addresses))])
+    if forwarded and not proxies and not _unread_proxy_warned:
+        _warn_of_an_unread_proxy(request)
     return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+# Whether this process has said so already (once is enough: it is a setting).
+_unread_proxy_warned = False
+
+
+def _warn_of_an_unread_proxy(request):
+    """X-Forwarded-For from loopback with COMMENTS_TRUSTED_PROXY_COUNT = 0 is
+    a proxy on this machine (nginx) that nobody told Django about: every
+    reader then has the proxy's address, so one commenter's flood limit or
+    one sign-in throttle holds the whole site off (issue 15 §11). Logged once
+    per process, with DEBUG off; a header from any other address is just a
+    client's, which proves nothing."""
+    global _unread_proxy_warned
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    if settings.DEBUG or remote is None or not ipaddress.ip_address(remote).is_loopback:
+        return
+    _unread_proxy_warned = True
+    logger.warning(
+        "X-Forwarded-For arrives from %s, but COMMENTS_TRUSTED_PROXY_COUNT is 0: "
+        "every reader looks like %s, so one commenter's limits (and one sign-in "
+        "throttle) hold everyone off. Behind one proxy (nginx) set "
+        "COMMENTS_TRUSTED_PROXY_COUNT=1.",
+        remote,
+        remote,
+    )
 
 
 def client_network(ip_address):

@@ -3,9 +3,11 @@
 - `ContentSecurityPolicyMiddleware`: django-csp's middleware, with the admin's
   own policy under settings.ADMIN_URL (`NonceMediaAdminMixin` for the story
   editor's import map).
-- `LoginThrottleBackend`, `login_client_ip` and `login_username`: django-axes'
-  throttle of admin sign-ins, counting by the client address core/client.py
-  reads.
+- `LoginThrottleBackend`, `LoginThrottleHandler`, `login_client_ip` and
+  `login_username`: django-axes' throttle of admin sign-ins, counting by the
+  client address core/client.py reads (an IPv6 client by its /64), and by
+  username at that address; a success forgets only its own username's
+  failures (issue 15 §3).
 - `server_error`: the 500 view (newsroom/urls.py's handler500) under the CSP.
 
 The policies themselves are settings (CONTENT_SECURITY_POLICY,
@@ -16,6 +18,9 @@ import copy
 import sys
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from csp.constants import HEADER, HEADER_REPORT_ONLY, NONCE
 from csp.decorators import csp_update
 from csp.middleware import CheckableLazyObject, CSPMiddleware
@@ -27,7 +32,7 @@ from django.views import defaults
 from js_asset import Media
 
 from core import outage
-from core.client import client_ip
+from core.client import client_ip, client_network
 
 # The editor (Tiptap, inside django-prose-editor 0.28.0's editor.js) injects
 # its core stylesheet (`white-space: pre-wrap` and the like, which ProseMirror
@@ -147,11 +152,37 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+class LoginThrottleHandler(AxesDatabaseHandler):
+    """django-axes' database handler, except for what a successful sign-in
+    forgets: only the failures under that username from that address.
+
+    Failures count twice (settings.AXES_LOCKOUT_PARAMETERS): by address, and
+    by username at that address; either reaching the limit locks. Axes'
+    own reset on success deletes every attempt matching either, so all the
+    address's failures, whichever account they targeted: a writer could
+    guess at an editor's password four times, sign in as themselves, and
+    start again (issue 15 §3). Here a sign-in as "wr" forgets "wr"'s typos
+    and nothing else; the guesses at "ed" stay counted, against the address
+    as against "ed" there, until the cool-off lets them go.
+    """
+
+    def reset_user_attempts(self, request, credentials=None):
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(
+            username=username, ip_address=request.axes_ip_address
+        ).delete()
+        return count
+
+
 def login_client_ip(request):
     """The address failed sign-ins are counted by: the same one responses
     record, so X-Forwarded-For counts only behind COMMENTS_TRUSTED_PROXY_COUNT
-    proxies and a client cannot dodge the throttle by forging it."""
-    return client_ip(request)
+    proxies and a client cannot dodge the throttle by forging it; an IPv6
+    client by its network (core.client.client_network: a /64 by default), so
+    it cannot step around the limit by changing the low bits of its address.
+    That network ("2001:db8:1:2::/64") is what axes records and what
+    `manage.py axes_reset_ip` takes."""
+    return client_network(client_ip(request))
 
 
 # The length of django-axes' username column.

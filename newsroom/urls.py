@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from core.health import HEALTH_PATH, healthz
+from core.health import HEALTH_PATH, READY_PATH, healthz, readyz
 
 urlpatterns = [
     path(HEALTH_PATH.lstrip("/"), healthz, name="healthz"),
+    path(READY_PATH.lstrip("/"), readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("comments/", include("comments.urls")),
     # Last: the articles app owns the top-level section paths (/<section>/...).

@@ -1,5 +1,7 @@
 """Reading the client's IP address and user agent (core/client.py)."""
 
+import logging
+
 import pytest
 from django.test import RequestFactory
 
@@ -81,3 +83,72 @@ def test_an_ipv6_client_counts_by_its_64(address, network):
 def test_the_ipv6_prefix_is_a_setting(settings):
     settings.COMMENTS_IPV6_PREFIX = 48
     assert client_network("2001:db8:1:2::1") == "2001:db8:1::/48"
+
+
+# --- A proxy on this machine that Django was not told about (issue 15 §11) ---------------
+
+
+@pytest.fixture
+def unread_proxy(settings, monkeypatch, caplog):
+    """Production settings with no trusted proxy, this process not yet warned;
+    the warnings core/client.py logs."""
+    import core.client
+
+    settings.DEBUG = False
+    settings.COMMENTS_TRUSTED_PROXY_COUNT = 0
+    monkeypatch.setattr(core.client, "_unread_proxy_warned", False)
+    caplog.set_level(logging.WARNING, logger="core.client")
+    return caplog
+
+
+def proxy_warnings(caplog):
+    return [r for r in caplog.records if "COMMENTS_TRUSTED_PROXY_COUNT" in r.getMessage()]
+
+
+def test_a_local_proxy_nobody_told_django_about_is_warned_of(unread_proxy):
+    client_ip(request(remote="127.0.0.1", forwarded="198.51.100.9"))
+
+    (warning,) = proxy_warnings(unread_proxy)
+    assert "COMMENTS_TRUSTED_PROXY_COUNT=1" in warning.getMessage()
+
+
+def test_the_unread_proxy_is_warned_of_once_per_process(unread_proxy):
+    for reader in range(5):
+        client_ip(request(remote="127.0.0.1", forwarded=f"198.51.100.{reader}"))
+
+    assert len(proxy_warnings(unread_proxy)) == 1
+
+
+def test_an_ipv6_loopback_proxy_is_warned_of_too(unread_proxy):
+    client_ip(request(remote="::1", forwarded="198.51.100.9"))
+
+    assert len(proxy_warnings(unread_proxy)) == 1
+
+
+def test_a_forwarded_for_from_a_public_address_is_a_clients_and_not_warned_of(unread_proxy):
+    client_ip(request(remote="203.0.113.5", forwarded="198.51.100.9"))
+
+    assert proxy_warnings(unread_proxy) == []
+
+
+def test_a_trusted_proxy_is_not_warned_of(unread_proxy, settings):
+    settings.COMMENTS_TRUSTED_PROXY_COUNT = 1
+
+    client_ip(request(remote="127.0.0.1", forwarded="198.51.100.9"))
+    client_ip(request(remote="127.0.0.1", forwarded=" , "))
+
+    assert proxy_warnings(unread_proxy) == []
+
+
+def test_development_is_not_warned_of_a_proxy(unread_proxy, settings):
+    settings.DEBUG = True
+
+    client_ip(request(remote="127.0.0.1", forwarded="198.51.100.9"))
+
+    assert proxy_warnings(unread_proxy) == []
+
+
+def test_a_request_without_forwarded_for_is_not_warned_of(unread_proxy):
+    client_ip(request(remote="127.0.0.1"))
+
+    assert proxy_warnings(unread_proxy) == []

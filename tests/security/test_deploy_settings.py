@@ -1,8 +1,9 @@
 """newsroom/settings.py as production reads it (issue 7 §1): `manage.py check
 --deploy` is clean, HTTPS-only settings follow HTTPS_ONLY, the admin's path
-follows ADMIN_URL. Each runs Django in a subprocess with a production-like
-environment (DEBUG unset, a long random SECRET_KEY): settings are read once,
-at start-up, so the test process's own cannot show it."""
+follows ADMIN_URL, database connections persist (issue 15 §11). Each runs
+Django in a subprocess with a production-like environment (DEBUG unset, a
+long random SECRET_KEY): settings are read once, at start-up, so the test
+process's own cannot show it."""
 
 import json
 import os
@@ -37,6 +38,15 @@ shown["upgrade-insecure-requests"] = settings.CONTENT_SECURITY_POLICY["DIRECTIVE
     "upgrade-insecure-requests"]
 shown["admin"] = reverse("admin:index")
 print(json.dumps(shown))
+"""
+
+
+SHOW_DATABASE = """
+import json, django
+django.setup()
+from django.conf import settings
+database = settings.DATABASES["default"]
+print(json.dumps({name: database[name] for name in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")}))
 """
 
 
@@ -134,3 +144,22 @@ def test_check_deploy_names_exactly_the_https_settings_turned_off(module_tmp):
 
     reported = set(re.findall(r"\(security\.(W\d+)\)", result.stdout + result.stderr))
     assert reported == {"W004", "W008", "W012", "W016"}
+
+
+def database_settings(tmp_path, **env):
+    result = run_django(["-c", SHOW_DATABASE], tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_gunicorn_started_by_hand_keeps_its_database_connections(module_tmp):
+    # No CONN_MAX_AGE in the environment: persistent anyway, checked before use.
+    assert database_settings(module_tmp) == {"CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True}
+
+
+def test_debug_keeps_djangos_connection_per_request(module_tmp):
+    assert database_settings(module_tmp, DEBUG="1")["CONN_MAX_AGE"] == 0
+
+
+def test_conn_max_age_still_sets_the_connections_age(module_tmp):
+    assert database_settings(module_tmp, CONN_MAX_AGE="0")["CONN_MAX_AGE"] == 0

@@ -1,5 +1,7 @@
 """Admin sign-in brute force is throttled and logged (django-axes, configured
-in settings.py; core/security.py: LoginThrottleBackend, login_client_ip)."""
+in settings.py; core/security.py: LoginThrottleBackend, LoginThrottleHandler,
+login_client_ip). Issue 15 §3: failures count by address and by username at
+that address; a success forgets only its own username's; IPv6 by its /64."""
 
 import datetime
 import logging
@@ -8,6 +10,7 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth import authenticate
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +21,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cheap_hashing")]
 LOGIN = reverse("admin:login")
 ATTACKER = "198.51.100.66"
 COLLEAGUE = "198.51.100.10"
+# Another account on the same staff, which the attacker holds the password of.
+OWN_PASSWORD = "the-writers-own-passphrase"
+
+
+@pytest.fixture
+def writer_account(cheap_hashing):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="wr", password=OWN_PASSWORD, is_staff=True, groups=["Writers"])
 
 
 def sign_in(client, password, *, address=ATTACKER, username="ed", **headers):
@@ -146,3 +158,117 @@ def test_a_username_longer_than_any_account_is_just_wrong(client, settings):
 
     assert response.status_code == 200
     assert len(AccessAttempt.objects.get().username) == 255
+
+
+# --- Issue 15 §3: a colleague's own sign-in resets nothing of anyone else's ------------
+
+
+def test_a_writer_cannot_guess_an_editors_password_between_their_own_sign_ins(
+    client, editor_account, writer_account, settings
+):
+    # Four guesses at the editor, a sign-in as themselves to wipe the slate,
+    # and again: the wipe forgets only the writer's own failures, so the
+    # guesses answered "wrong password" stop where the limit says.
+    answered = 0
+    for round_ in range(3):
+        for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+            answered += sign_in(client, f"guess-{round_}-{attempt}").status_code == 200
+        sign_in(client, OWN_PASSWORD, username="wr")
+        client.logout()
+
+    assert answered == settings.AXES_FAILURE_LIMIT - 1
+    assert sign_in(client, PASSWORD).status_code == 429
+
+
+def test_an_own_sign_in_keeps_the_guesses_at_a_colleague_from_that_address(
+    client, editor_account, writer_account, settings
+):
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, f"guess-{attempt}")
+    assert sign_in(client, OWN_PASSWORD, username="wr").status_code == 302
+    client.logout()
+
+    assert sign_in(client, "one-more-guess").status_code == 429
+
+
+def test_the_address_still_counts_failures_across_usernames_after_a_sign_in(
+    client, editor_account, writer_account, settings
+):
+    # The guesses at "ed" stay counted against the address itself too: one more
+    # failure under any name fills it.
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, f"guess-{attempt}")
+    sign_in(client, OWN_PASSWORD, username="wr")
+    client.logout()
+
+    assert sign_in(client, "guess", username="somebody").status_code == 429
+
+
+def test_a_sign_in_forgets_that_usernames_own_typos_from_that_address(
+    client, editor_account, writer_account, settings
+):
+    sign_in(client, "typo", username="wr")
+    sign_in(client, OWN_PASSWORD, username="wr")
+    client.logout()
+
+    assert not AccessAttempt.objects.filter(username="wr").exists()
+
+
+def test_a_sign_in_forgets_nothing_recorded_at_another_address(client, editor_account, settings):
+    sign_in(client, "typo", address=COLLEAGUE)
+    sign_in(client, PASSWORD)
+
+    assert AccessAttempt.objects.filter(ip_address=COLLEAGUE).exists()
+
+
+def test_a_stranger_elsewhere_cannot_lock_an_editor_out(client, editor_account, settings):
+    # The README's promise: by address, and by username at that address, never
+    # by username alone.
+    for attempt in range(3 * settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"guess-{attempt}")
+
+    assert sign_in(client, PASSWORD, address=COLLEAGUE).status_code == 302
+
+
+# --- IPv6: a client counts by its /64 ----------------------------------------------------
+
+ATTACKER_64 = "2001:db8:66:1"
+ANOTHER_64 = "2001:db8:66:2"
+
+
+def test_changing_the_low_bits_of_an_ipv6_address_does_not_dodge_the_throttle(
+    client, editor_account, settings
+):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"guess-{attempt}", address=f"{ATTACKER_64}::{attempt + 1:x}")
+
+    assert sign_in(client, PASSWORD, address=f"{ATTACKER_64}::beef").status_code == 429
+
+
+def test_another_ipv6_network_can_still_sign_in(client, editor_account, settings):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"guess-{attempt}", address=f"{ATTACKER_64}::{attempt + 1:x}")
+
+    assert sign_in(client, PASSWORD, address=f"{ANOTHER_64}::1").status_code == 302
+
+
+def test_failures_are_recorded_under_the_ipv6_network(client, editor_account):
+    sign_in(client, "guess", address=f"{ATTACKER_64}:aaaa:bbbb:cccc:dddd")
+
+    # What `manage.py axes_reset_ip` takes to unlock it.
+    assert AccessAttempt.objects.get().ip_address == f"{ATTACKER_64}::/64"
+
+
+def test_an_ipv4_address_is_recorded_as_it_is(client, editor_account):
+    sign_in(client, "guess")
+
+    assert AccessAttempt.objects.get().ip_address == ATTACKER
+
+
+def test_axes_reset_ip_unlocks_an_ipv6_network(client, editor_account, settings):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"guess-{attempt}", address=f"{ATTACKER_64}::{attempt + 1:x}")
+
+    call_command("axes_reset_ip", f"{ATTACKER_64}::/64")
+
+    assert sign_in(client, PASSWORD, address=f"{ATTACKER_64}::1").status_code == 302

@@ -1,6 +1,7 @@
 """No `next=` (or any other redirect target a visitor can write) sends anyone
-off the site (issue 7 §2): the admin's sign-in and sign-out, the preview's
-sign-in redirect, the response form, the admin's "save and return" filters."""
+off the site (issue 7 §2): the admin's sign-in and sign-out, the preview
+(which redirects nobody: issue 15 §10), the response form, the admin's "save
+and return" filters."""
 
 from urllib.parse import urlsplit
 
@@ -99,13 +100,14 @@ def test_a_signed_in_editor_opening_the_login_page_stays_on_site(client, editor_
 
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
-def test_the_preview_sends_readers_to_sign_in_on_site(client, target):
+def test_the_preview_sends_readers_nowhere(client, target):
+    # Anonymous readers get a plain 404, not the sign-in page (issue 15 §10).
     draft = ArticleFactory(status="draft", published_at=None)
 
     response = client.get(reverse("articles:preview", args=[draft.pk]), {"next": target})
 
-    assert response.status_code == 302
-    assert stays_on_site(response["Location"])
+    assert response.status_code == 404
+    assert "Location" not in response
 
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
