@@ -31,7 +31,7 @@ from .forms import (
     SourceInlineForm,
     TagAdminForm,
 )
-from .models import Article, Author, Byline, PullQuote, Section, Source, Tag
+from .models import Article, Author, Byline, PullQuote, Redirect, Section, Source, Tag
 from .pagination import CappedCountAdminMixin
 from .publishing import can_publish, publish_article, submit_for_review, unpublish_article
 
@@ -357,3 +357,21 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses: made by the site itself when a story, section, tag or
+    author moves or a story is taken down, and by editors by hand (a page
+    that lived elsewhere, an old site's links). Validation in Redirect.clean:
+    a path on this site, no loop, nothing under the admin."""
+
+    list_display = ["old_address", "target", "is_prefix", "updated_at"]
+    list_filter = ["is_gone", "is_prefix", "query_key"]
+    search_fields = ["old_path", "new_path", "query_value"]
+    fields = ["old_path", "query_key", "query_value", "new_path", "is_gone", "is_prefix"]
+    show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description="leads to")
+    def target(self, obj):
+        return "410 Gone" if obj.is_gone else obj.new_path

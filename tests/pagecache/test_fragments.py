@@ -96,7 +96,7 @@ def test_an_unpublished_story_is_gone_for_a_signed_in_reader_too(
     with django_capture_on_commit_callbacks(execute=True):
         unpublish_article(Article.objects.get(), by=UserFactory(is_superuser=True))
 
-    assert signed_in.get(url).status_code == 404
+    assert signed_in.get(url).status_code == 410  # taken down: gone, not missing (issue 16)
 
 
 def test_a_renamed_storys_old_address_is_not_answered_from_the_cache(
