@@ -938,3 +938,71 @@ class Redirect(models.Model):
                 self.new_path = final  # no chains: straight to where it leads now
         if errors:
             raise ValidationError(errors)
+
+
+# --- Preview links for people without an account (issue 16 §2) ----------------------
+
+
+def share_token_hash(token):
+    """What is stored of a share link's token: its SHA-256, so the table
+    alone never lets anyone in (and a token is never shown again)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def usable(self, at=None):
+        """Links that still open their story: not revoked, not expired."""
+        at = timezone.now() if at is None else at
+        return self.filter(revoked_at__isnull=True, expires_at__gt=at)
+
+    def for_token(self, article_id, token):
+        """The usable link this token opens for that story, or None: a token
+        of another story, a revoked or an expired one, or none at all."""
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            return None
+        return (
+            self.usable()
+            .select_related("article__section")
+            .filter(token_hash=share_token_hash(token), article_id=article_id)
+            .first()
+        )
+
+
+class ShareLink(models.Model):
+    """A link that lets anyone who has it read a story before it is public
+    (a source checking a quote, the lawyer, a freelancer without an account).
+
+    The token is random (256 bits), shown once when the link is made, and
+    stored hashed: a signature alone could not be revoked or counted."""
+
+    MIN_DAYS, DEFAULT_DAYS, MAX_DAYS = 1, 7, 30
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    use_count = models.PositiveIntegerField("times used", default=0, editable=False)
+    last_used_at = models.DateTimeField("last used", null=True, blank=True, editable=False)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "preview link"
+
+    def __str__(self):
+        return f"Preview link for “{self.article}”, made {_day_label(self.created_at)}"
+
+    @property
+    def state(self):
+        if self.revoked_at is not None:
+            return "Revoked"
+        return "Expired" if self.expires_at <= timezone.now() else "Active"

@@ -1,11 +1,15 @@
 # Editors manage the redirects (issue 16): old addresses that lead to new
 # ones, or answer "410 Gone". Writers do not: a redirect changes what every
-# reader's old link shows. Written out, as in 0003_editor_groups.
+# reader's old link shows. Editors see every preview link in one list (made
+# and revoked from a story's page, where writers manage their own stories'
+# links). Written out, as in 0003_editor_groups.
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CODENAMES = [f"{action}_redirect" for action in ("add", "change", "delete", "view")]
+CODENAMES = [f"{action}_redirect" for action in ("add", "change", "delete", "view")] + [
+    "view_sharelink"
+]
 
 
 def grant(apps, schema_editor):
@@ -31,6 +35,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0008_redirects")]
+    dependencies = [("articles", "0010_share_links")]
 
     operations = [migrations.RunPython(grant, revoke)]
