@@ -111,7 +111,9 @@ def test_a_renamed_storys_old_address_is_not_answered_from_the_cache(
     for _ in range(2):  # the row under its new address, current, in the cache
         signed_in.get(story.get_absolute_url())
 
-    assert signed_in.get(url).status_code == 404
+    response = signed_in.get(url)  # not the cached row: the redirect (issue 16)
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
 
 
 def test_a_response_approved_after_the_section_was_cached_shows_to_a_signed_in_reader(
