@@ -885,7 +885,9 @@ class Redirect(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["new_path"], name="redirect_new_path_idx")]
+        # No index on new_path: a B-tree cannot hold a text that long (PostgreSQL
+        # refuses rows over ~2.7 kB), and it is read only when something moves
+        # (an editor's save), never by a reader.
 
     def __str__(self):
         return f"{self.old_address} → {'410 Gone' if self.is_gone else self.new_path}"

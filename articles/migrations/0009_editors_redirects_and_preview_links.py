@@ -35,6 +35,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0010_share_links")]
+    dependencies = [("articles", "0008_redirects_and_preview_links")]
 
     operations = [migrations.RunPython(grant, revoke)]
