@@ -12,9 +12,13 @@ Who may do what (issue 2 §4):
 State changes go through the verbs in `articles.publishing`.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -31,9 +35,27 @@ from .forms import (
     SourceInlineForm,
     TagAdminForm,
 )
-from .models import Article, Author, Byline, PullQuote, Section, Source, Tag
+from .models import (
+    Article,
+    Author,
+    Byline,
+    PullQuote,
+    Redirect,
+    Section,
+    ShareLink,
+    Source,
+    Tag,
+)
 from .pagination import CappedCountAdminMixin
-from .publishing import can_publish, publish_article, submit_for_review, unpublish_article
+from .publishing import (
+    can_publish,
+    can_share,
+    create_share_link,
+    publish_article,
+    revoke_share_link,
+    submit_for_review,
+    unpublish_article,
+)
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom"
@@ -148,6 +170,16 @@ class PullQuoteInline(StoryPartInline, admin.StackedInline):
                 else Source.objects.none()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ShareLinkForm(forms.Form):
+    days = forms.IntegerField(
+        label="Valid for (days)",
+        min_value=ShareLink.MIN_DAYS,
+        max_value=ShareLink.MAX_DAYS,
+        initial=ShareLink.DEFAULT_DAYS,
+        help_text="From 1 to 30 days. You can revoke the link at any time before that.",
+    )
 
 
 @admin.register(Article)
@@ -276,7 +308,60 @@ class ArticleAdmin(CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin
         story_id = parse_number(object_id, max_digits=BIGINT_DIGITS)
         if story_id is not None:
             extra_context["preview_url"] = preview_url(story_id)
+            extra_context["share_url"] = reverse("admin:articles_article_share", args=[story_id])
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- Preview links (articles.publishing: create_share_link, revoke_share_link) --
+
+    def get_urls(self):
+        share = path(
+            "<path:object_id>/share/",
+            self.admin_site.admin_view(self.share_view),
+            name="articles_article_share",
+        )
+        return [share, *super().get_urls()]
+
+    def share_view(self, request, object_id):
+        """Make a preview link for a story that is not public yet (its address
+        is shown once, here), and see or revoke the story's links."""
+        story_id = parse_number(object_id, max_digits=BIGINT_DIGITS)
+        article = Article.objects.filter(pk=story_id).first() if story_id else None
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404("No such story.")
+        may_share = can_share(request.user, article)
+        form = ShareLinkForm(request.POST or None)
+        new_link_url = None
+        if request.method == "POST":
+            if not may_share:
+                raise PermissionDenied("You may make preview links only for your own stories.")
+            revoke_id = parse_number(request.POST.get("revoke"), max_digits=BIGINT_DIGITS)
+            if revoke_id is not None:
+                link = get_object_or_404(ShareLink, pk=revoke_id, article=article)
+                revoke_share_link(link, by=request.user)
+                messages.success(request, "The preview link was revoked: it no longer opens.")
+                return redirect(request.path)
+            if form.is_valid():
+                try:
+                    _, path_only = create_share_link(
+                        article, by=request.user, days=form.cleaned_data["days"]
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    new_link_url = request.build_absolute_uri(path_only)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview links for “{article}”",
+            "opts": self.model._meta,
+            "article": article,
+            "form": form,
+            "may_share": may_share and not article.is_public,
+            "new_link_url": new_link_url,
+            "links": article.share_links.select_related("created_by"),
+        }
+        response = TemplateResponse(request, "admin/articles/article/share.html", context)
+        response["Cache-Control"] = "private, no-store"  # it may hold a new link's token
+        return response
 
     # --- Actions: each calls a verb from articles.publishing ------------------------
 
@@ -357,3 +442,66 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses: made by the site itself when a story, section, tag or
+    author moves or a story is taken down, and by editors by hand (a page
+    that lived elsewhere, an old site's links). Validation in Redirect.clean:
+    a path on this site, no loop, nothing under the admin."""
+
+    list_display = ["old_address", "target", "is_prefix", "updated_at"]
+    list_filter = ["is_gone", "is_prefix", "query_key"]
+    search_fields = ["old_path", "new_path", "query_value"]
+    fields = ["old_path", "query_key", "query_value", "new_path", "is_gone", "is_prefix"]
+    show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description="leads to")
+    def target(self, obj):
+        return "410 Gone" if obj.is_gone else obj.new_path
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    """Every preview link: who made it, when, until when, how often it was
+    opened. Made from a story's page ("Share a preview"), where its address is
+    shown once; revoked here or there."""
+
+    list_display = [
+        "article",
+        "state",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "use_count",
+        "last_used_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["article__headline"]
+    readonly_fields = [
+        "article",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "use_count",
+        "last_used_at",
+    ]
+    actions = ["revoke"]
+    show_facets = admin.ShowFacets.NEVER
+
+    def has_add_permission(self, request):
+        return False  # from the story's page: the token is shown once, there
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected preview links")
+    def revoke(self, request, queryset):
+        revoked = 0
+        for link in queryset.select_related("article"):
+            if can_share(request.user, link.article):
+                revoke_share_link(link, by=request.user)
+                revoked += 1
+        messages.success(request, f"{revoked} preview link(s) revoked.")

@@ -5,12 +5,15 @@ Which stories the public may see is decided in one place,
 """
 
 import datetime
+import hashlib
+import secrets
 from functools import cached_property
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.templatetags.static import static
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -126,7 +129,33 @@ def _hero_rendition(width):
     )
 
 
-class Section(models.Model):
+class KeepsOldAddress(models.Model):
+    """A model whose address is made from its slug (a section, a tag, an
+    author): a changed slug leaves a permanent redirect from the old address
+    (issue 16). A section's covers every address under it (its stories, its
+    feed): one row, not one per story."""
+
+    redirects_whole_tree = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        old_slug = None
+        if not self._state.adding:
+            old_slug = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        super().save(*args, **kwargs)
+        if old_slug is not None and old_slug != self.slug:
+            Redirect.objects.move(
+                type(self)(slug=old_slug).get_absolute_url(),
+                self.get_absolute_url(),
+                is_prefix=self.redirects_whole_tree,
+            )
+
+
+class Section(KeepsOldAddress):
+    redirects_whole_tree = True
+
     name = models.CharField(
         max_length=80, unique=True, help_text='As shown in the navigation, e.g. "Politics".'
     )
@@ -134,7 +163,7 @@ class Section(models.Model):
         max_length=80,
         unique=True,
         validators=[validate_section_slug],
-        help_text="The section's address: /<slug>/. Changing it breaks old links.",
+        help_text="The section's address: /<slug>/. Old addresses redirect to a new one.",
     )
     description = models.TextField(
         blank=True, help_text="One or two sentences shown at the top of the section page."
@@ -157,7 +186,7 @@ class Section(models.Model):
         return address("articles:section_feed", section=self.slug)
 
 
-class Author(models.Model):
+class Author(KeepsOldAddress):
     """A byline. Independent of user accounts: a guest writer needs no login."""
 
     name = models.CharField(max_length=120, help_text="As it appears in the byline.")
@@ -197,7 +226,7 @@ class Author(models.Model):
         return images.fit_box(size, *PHOTO_THUMBNAIL_BOX) if size else None
 
 
-class Tag(models.Model):
+class Tag(KeepsOldAddress):
     name = models.CharField(
         max_length=60, unique=True, help_text='A topic, e.g. "Public contracts".'
     )
@@ -394,12 +423,20 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         is_new = self._state.adding
-        super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
+        moves = update_fields is None or {"slug", "section", "status", "published_at"} & set(
+            update_fields
+        )
+        before = None
+        if moves and not is_new:
+            before = Article.objects.filter(pk=self.pk).select_related("section").first()
+        super().save(*args, **kwargs)
         changes_when = update_fields is None or {"status", "published_at"} & set(update_fields)
         if changes_when and not is_new:
             # The bylines' copies (Byline's docstring); a new story has no bylines yet.
             self.bylines.update(story_status=self.status, story_published_at=self.published_at)
+        if before is not None:
+            self._keep_old_address(before)
 
     def get_absolute_url(self):
         # Drafts have no date yet: their would-be address uses today's.
@@ -412,6 +449,19 @@ class Article(models.Model):
             day=f"{local.day:02d}",
             slug=self.slug,
         )
+
+    def _keep_old_address(self, before):
+        """Every address a public story had keeps answering (issue 16): a
+        move leaves a 301, a takedown a 410, a story back up its old
+        addresses leading to it again."""
+        was = before.get_absolute_url() if before.is_public else None
+        now = self.get_absolute_url() if self.is_public else None
+        if was and now and was != now:
+            Redirect.objects.move(was, now, article_id=self.pk)
+        elif was and not now:
+            Redirect.objects.gone(was, article_id=self.pk)
+        elif now and not was:
+            Redirect.objects.back(now, article_id=self.pk)
 
     @property
     def is_public(self):
@@ -699,3 +749,263 @@ class PullQuote(models.Model):
 
     def __str__(self):
         return f"{self.speaker}: {self.text[:60]}"
+
+
+# --- Links that never break (issue 16; articles/redirects.py serves them) -----------
+
+
+REDIRECT_LOOKUPS_VERSION = "articles:redirects:version"
+
+
+def redirect_cache_key(key, version):
+    """Where articles/redirects.py keeps the answer for one old address."""
+    return f"articles:redirect:{version}:{key}"
+
+
+def forget_redirect_lookups_on_commit():
+    """Once committed, every cached answer of articles/redirects.py is
+    forgotten: they are kept under one version, which any change renews.
+    Changes are rare (an editor's fix), and one (a chain updated, a section
+    renamed) changes answers that cannot all be listed."""
+
+    def forget_redirect_lookups():
+        cache.set(REDIRECT_LOOKUPS_VERSION, secrets.token_hex(8), None)
+
+    transaction.on_commit(forget_redirect_lookups, robust=True)
+
+
+def redirect_key(path, query_key="", query_value=""):
+    """The indexed key of an old address: a hash, so a path of any length
+    (percent-encoded non-Latin slugs run past any column's limit) is found in
+    one index lookup."""
+    text = f"{path}?{query_key}={query_value}" if query_key else path
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class RedirectQuerySet(models.QuerySet):
+    def resolve(self, path, query_key="", query_value=""):
+        """Where an old address leads now: a path, Redirect.GONE, or None.
+        One indexed row; for a path under a renamed section, the section's
+        row and then (the story may have moved too) the new path's."""
+        row = self.filter(key=redirect_key(path, query_key, query_value)).first()
+        if row is not None:
+            return Redirect.GONE if row.is_gone else row.new_path
+        if query_key or not path.startswith("/") or path.count("/") < 2:
+            return None
+        prefix = "/" + path.split("/")[1] + "/"
+        moved = self.filter(key=redirect_key(prefix), is_prefix=True).first()
+        if moved is None or moved.is_gone:
+            return Redirect.GONE if moved is not None else None
+        new_path = moved.new_path + path[len(prefix) :]
+        again = self.filter(key=redirect_key(new_path), is_prefix=False).first()
+        if again is not None:
+            return Redirect.GONE if again.is_gone else again.new_path
+        return new_path
+
+    def move(self, old_path, new_path, *, article_id=None, is_prefix=False):
+        """`old_path` now lives at `new_path`: a permanent redirect, with no
+        chains (what led to `old_path` now leads to `new_path`) and no loop
+        (an old address that the story lives at again stops redirecting)."""
+        self.filter(new_path=old_path, is_prefix=is_prefix).update(
+            new_path=new_path, is_gone=False
+        )
+        self.filter(key=redirect_key(new_path)).delete()
+        self.update_or_create(
+            key=redirect_key(old_path),
+            defaults={
+                "old_path": old_path,
+                "new_path": new_path,
+                "is_gone": False,
+                "is_prefix": is_prefix,
+                "article_id": article_id,
+            },
+        )
+        forget_redirect_lookups_on_commit()
+
+    def gone(self, path, *, article_id):
+        """A story taken down: its address and every old one answer 410."""
+        self.filter(article_id=article_id).update(new_path="", is_gone=True)
+        self.update_or_create(
+            key=redirect_key(path),
+            defaults={"old_path": path, "new_path": "", "is_gone": True, "article_id": article_id},
+        )
+        forget_redirect_lookups_on_commit()
+
+    def back(self, path, *, article_id):
+        """A story public again at `path`: its old addresses lead there again."""
+        self.filter(key=redirect_key(path)).delete()
+        self.filter(article_id=article_id, is_gone=True).update(new_path=path, is_gone=False)
+        forget_redirect_lookups_on_commit()
+
+
+class Redirect(models.Model):
+    """An old address of the site: a permanent redirect to a new one, or Gone.
+
+    Not Django's `redirects` app: it needs `django.contrib.sites` and caps a
+    path at 200 characters, which percent-encoded non-Latin slugs exceed. No
+    foreign key to the story it was made for (`article_id`, a plain number):
+    a deleted story keeps its 410.
+    """
+
+    GONE = "\x00gone"  # what `resolve()` says of an address that answers 410
+
+    old_path = models.TextField(
+        help_text="The old address on this site, from the first slash, e.g. "
+        "/news/2024/05/01/old-slug/. With “query key”: / and the key's value below."
+    )
+    query_key = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[("p", "?p= (a WordPress post)"), ("page_id", "?page_id= (a WordPress page)"),
+                 ("cat", "?cat= (a WordPress category)")],
+        help_text="For an old query address such as /?p=123: the key (p) and its value (123).",
+    )
+    query_value = models.CharField(max_length=100, blank=True)
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    new_path = models.TextField(
+        "new address",
+        blank=True,
+        help_text="Where it leads now, on this site (e.g. /news/2024/05/01/new-slug/). "
+        "Empty with “gone”.",
+    )
+    is_gone = models.BooleanField(
+        "gone",
+        default=False,
+        help_text="Answer “410 Gone”: the page was taken down on purpose and will not come back.",
+    )
+    is_prefix = models.BooleanField(
+        "everything under it",
+        default=False,
+        help_text="Redirect every address that starts with the old one (a renamed section).",
+    )
+    article_id = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        # No index on new_path: a B-tree cannot hold a text that long (PostgreSQL
+        # refuses rows over ~2.7 kB), and it is read only when something moves
+        # (an editor's save), never by a reader.
+
+    def __str__(self):
+        return f"{self.old_address} → {'410 Gone' if self.is_gone else self.new_path}"
+
+    def save(self, *args, **kwargs):
+        self.key = redirect_key(self.old_path, self.query_key, self.query_value)
+        super().save(*args, **kwargs)
+        if self.new_path or self.is_gone:
+            # No chains: what led here leads where this leads now.
+            Redirect.objects.filter(new_path=self.old_path, is_prefix=self.is_prefix).exclude(
+                pk=self.pk
+            ).update(new_path=self.new_path, is_gone=self.is_gone)
+        forget_redirect_lookups_on_commit()
+
+    def delete(self, *args, **kwargs):
+        forget_redirect_lookups_on_commit()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def old_address(self):
+        if self.query_key:
+            return f"{self.old_path}?{self.query_key}={self.query_value}"
+        return self.old_path
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        admin_root = "/" + settings.ADMIN_URL
+        for field, value in (("old_path", self.old_path), ("new_path", self.new_path)):
+            if value and (not value.startswith("/") or value.startswith("//")):
+                errors[field] = "An address on this site, from its first slash: /news/…"
+            elif value and value.startswith(admin_root):
+                errors[field] = "The admin's addresses cannot be redirected."
+        if self.is_gone == bool(self.new_path):
+            errors["new_path"] = "Give a new address, or tick “gone”, not both."
+        if self.old_path == "/" and not self.query_key:
+            errors["old_path"] = "The home page cannot be redirected."
+        if self.query_key and not self.query_value:
+            errors["query_value"] = "Give the value of the query key, e.g. 123 for /?p=123."
+        if not errors and self.new_path:
+            final = Redirect.objects.exclude(pk=self.pk).resolve(self.new_path) or self.new_path
+            if final in (self.old_path, Redirect.GONE) or self.new_path == self.old_path:
+                errors["new_path"] = (
+                    "This would make a loop (or lead to a page that is gone): "
+                    f"{self.new_path} already leads back to {self.old_path}."
+                    if final == self.old_path or self.new_path == self.old_path
+                    else f"{self.new_path} answers 410 Gone: choose the page readers should reach."
+                )
+            else:
+                self.new_path = final  # no chains: straight to where it leads now
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Preview links for people without an account (issue 16 §2) ----------------------
+
+
+def share_token_hash(token):
+    """What is stored of a share link's token: its SHA-256, so the table
+    alone never lets anyone in (and a token is never shown again)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def usable(self, at=None):
+        """Links that still open their story: not revoked, not expired."""
+        at = timezone.now() if at is None else at
+        return self.filter(revoked_at__isnull=True, expires_at__gt=at)
+
+    def for_token(self, article_id, token):
+        """The usable link this token opens for that story, or None: a token
+        of another story, a revoked or an expired one, or none at all."""
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            return None
+        return (
+            self.usable()
+            .select_related("article__section")
+            .filter(token_hash=share_token_hash(token), article_id=article_id)
+            .first()
+        )
+
+
+class ShareLink(models.Model):
+    """A link that lets anyone who has it read a story before it is public
+    (a source checking a quote, the lawyer, a freelancer without an account).
+
+    The token is random (256 bits), shown once when the link is made, and
+    stored hashed: a signature alone could not be revoked or counted."""
+
+    MIN_DAYS, DEFAULT_DAYS, MAX_DAYS = 1, 7, 30
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    use_count = models.PositiveIntegerField("times used", default=0, editable=False)
+    last_used_at = models.DateTimeField("last used", null=True, blank=True, editable=False)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "preview link"
+
+    def __str__(self):
+        return f"Preview link for “{self.article}”, made {_day_label(self.created_at)}"
+
+    @property
+    def state(self):
+        if self.revoked_at is not None:
+            return "Revoked"
+        return "Expired" if self.expires_at <= timezone.now() else "Active"

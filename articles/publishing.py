@@ -1,5 +1,5 @@
 """The newsroom's verbs: submit a story for review, publish it (now or on a
-schedule), unpublish it.
+schedule), unpublish it; make and revoke preview links for it.
 
 Admin actions call these; so should anything else that moves a story between
 states, so that the permission and the rules below are checked in one place.
@@ -11,11 +11,16 @@ is in the future is scheduled, and `Article.objects.published()` lets it out
 when its time comes.
 """
 
+import datetime
+import secrets
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article
+from .models import Article, ShareLink, share_token_hash
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -86,6 +91,58 @@ def submit_for_review(article, *, by):
     article.status = Article.Status.REVIEW
     _save(article, "status")
     return article
+
+
+def can_share(user, article):
+    """Editors may make preview links for any story; a writer only for a
+    story they created (and may still change)."""
+    if can_publish(user):
+        return True
+    return user.has_perm("articles.change_article") and article.created_by_id == user.pk
+
+
+def create_share_link(article, *, by, days=ShareLink.DEFAULT_DAYS):
+    """A preview link for a story that is not public yet: (the link, its
+    address). The address holds the only copy of the token: show it now."""
+    if not can_share(by, article):
+        raise PermissionDenied("You may make preview links only for your own stories.")
+    if not ShareLink.MIN_DAYS <= days <= ShareLink.MAX_DAYS:
+        raise ValidationError(
+            "A preview link lasts from %(min)s to %(max)s days.",
+            params={"min": ShareLink.MIN_DAYS, "max": ShareLink.MAX_DAYS},
+            code="share_days",
+        )
+    if article.is_public:
+        raise ValidationError(
+            "“%(headline)s” is already public: share its address instead.",
+            params={"headline": article.headline},
+            code="already_public",
+        )
+    token = secrets.token_urlsafe(32)
+    link = ShareLink.objects.create(
+        article=article,
+        token_hash=share_token_hash(token),
+        created_by=by,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
+    return link, reverse("articles:share_preview", args=[article.pk, token])
+
+
+def revoke_share_link(link, *, by):
+    """The link stops working at once (it stays listed, as revoked)."""
+    if not can_share(by, link.article):
+        raise PermissionDenied("You may revoke preview links only for your own stories.")
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def record_share_link_use(link):
+    """Count one opening of a preview link (for the admin's list)."""
+    ShareLink.objects.filter(pk=link.pk).update(
+        use_count=F("use_count") + 1, last_used_at=timezone.now()
+    )
 
 
 def next_scheduled_time():

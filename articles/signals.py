@@ -14,7 +14,7 @@ from django.dispatch import receiver
 import pagecache
 
 from .context_processors import forget_section_nav
-from .models import Article, Author, Byline, PullQuote, Section, Source, Tag
+from .models import Article, Author, Byline, PullQuote, Redirect, Section, Source, Tag
 
 
 @receiver(post_save, sender=Section, dispatch_uid="articles.section_nav.saved")
@@ -40,6 +40,16 @@ def article_changed(sender, instance, **kwargs):
     # Its time may be (or may have been) the next scheduled publication.
     transaction.on_commit(pagecache.forget_next_scheduled, robust=True)
     pagecache.purge_articles_on_commit([instance.pk])
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="articles.redirects.article_deleted")
+def article_deleted(sender, instance, **kwargs):
+    # A rule, not an after-commit effect, but a signal all the same: a story
+    # is deleted by the admin's bulk action (a queryset delete, which never
+    # calls Model.delete()), by its own page and by scripts, and each must
+    # leave its 410 behind (issue 16). Same transaction as the delete.
+    if instance.is_public:
+        Redirect.objects.gone(instance.get_absolute_url(), article_id=instance.pk)
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="articles.pagecache.byline_saved")

@@ -61,6 +61,7 @@ urlpatterns = [
     ),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("preview/<int:pk>/", views.PreviewView.as_view(), name="preview"),
+    path("preview/<int:pk>/<str:token>/", views.SharePreviewView.as_view(), name="share_preview"),
     path("tag/<slug:slug>/", cached_list(views.TagView.as_view()), name="tag"),
     path("author/<slug:slug>/", cached_list(views.AuthorView.as_view()), name="author"),
     path("<slug:section>/", cached_list(views.SectionView.as_view()), name="section"),

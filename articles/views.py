@@ -13,15 +13,17 @@ import datetime
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 import pagecache
 from core.numbers import parse_number
 
-from .models import Article, Author, Section, Tag, published_filter
+from .models import Article, Author, Section, ShareLink, Tag, published_filter
 from .pagination import CappedCountPaginator
+from .publishing import record_share_link_use
 from .queries import is_story_at, published_story
 from .search import clean_query, search_articles
 
@@ -292,6 +294,34 @@ class PreviewView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)
+
+
+class SharePreviewView(View):
+    """/preview/<id>/<token>/: a story not yet public, for anyone holding a
+    preview link an editor made (a source, the lawyer, a freelancer): as it
+    will look, with the preview banner and no response form, never cached,
+    indexed or leaked by a Referer. A link that is expired, revoked, forged
+    or for another story gets a 404 that reveals nothing of the story; once
+    the story is public, the link leads to its public address."""
+
+    def get(self, request, pk, token):
+        link = ShareLink.objects.for_token(pk, token)
+        if link is None:
+            response = render(request, "articles/share_invalid.html", status=404)
+        elif link.article.is_public:
+            response = redirect(link.article.get_absolute_url())
+        else:
+            record_share_link_use(link)
+            story = link.article
+            response = render(
+                request,
+                "articles/article_detail.html",
+                {"article": story, "object": story, "is_preview": True},
+            )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
 
 
 class RobotsView(TemplateView):

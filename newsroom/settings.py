@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "core.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Old WordPress query addresses (/?p=123) before the page cache, which
+    # would answer them as the home page (articles/redirects.py).
+    "articles.redirects.QueryAddressRedirectMiddleware",
     # Anonymous readers' cached pages, answered here: inside the security
     # headers above, before sessions, CSRF, auth and the view (a hit costs
     # none of them). pagecache/, docs/ARCHITECTURE.md "Caching".
@@ -94,6 +97,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A 404 at an address a story, section or tag once had: its 301 or 410
+    # (articles/redirects.py; costs nothing on a page that exists).
+    "articles.redirects.RedirectFallbackMiddleware",
     # Innermost of ours: a view that loses the database answers a friendly 503
     # (core/outage.py), which every middleware above still dresses.
     "core.outage.DatabaseOutageMiddleware",

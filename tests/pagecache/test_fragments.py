@@ -96,7 +96,7 @@ def test_an_unpublished_story_is_gone_for_a_signed_in_reader_too(
     with django_capture_on_commit_callbacks(execute=True):
         unpublish_article(Article.objects.get(), by=UserFactory(is_superuser=True))
 
-    assert signed_in.get(url).status_code == 404
+    assert signed_in.get(url).status_code == 410  # taken down: gone, not missing (issue 16)
 
 
 def test_a_renamed_storys_old_address_is_not_answered_from_the_cache(
@@ -111,7 +111,9 @@ def test_a_renamed_storys_old_address_is_not_answered_from_the_cache(
     for _ in range(2):  # the row under its new address, current, in the cache
         signed_in.get(story.get_absolute_url())
 
-    assert signed_in.get(url).status_code == 404
+    response = signed_in.get(url)  # not the cached row: the redirect (issue 16)
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
 
 
 def test_a_response_approved_after_the_section_was_cached_shows_to_a_signed_in_reader(

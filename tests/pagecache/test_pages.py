@@ -235,11 +235,11 @@ def test_published_story_shows_on_the_home_page(client, editor, committed):
     assert "Fresh from the desk" in text(client, "/")
 
 
-def test_unpublished_story_is_404(client, story, editor, committed):
+def test_unpublished_story_is_gone_not_its_cached_page(client, story, editor, committed):
     cache_page(client, story.get_absolute_url())
     with committed():
         unpublish_article(story, by=editor)
-    assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(story.get_absolute_url()).status_code == 410  # issue 16: gone
 
 
 @pytest.mark.parametrize("url", ["/", "section", "/feed/", "/feed/atom/", "/sitemap.xml"])
