@@ -462,12 +462,14 @@ def _insert_responses(step, stories, responses):
         "Responses",
         f"""
         INSERT INTO comments_comment (id, article_id, parent_id, body, author_name,
-            author_email, author_url, status, created_at, moderated_at, ip_address,
-            user_agent, moderation_reasons)
+            author_email, author_email_normalised, author_url, status, created_at,
+            moderated_at, ip_address, user_agent, moderation_reasons)
         SELECT p.id, p.article_id,
             CASE WHEN p.j % 6 = 5 AND parent.status = 'approved' THEN parent.id END,
             r.text,
             'Reader ' || (p.id % 50000),
+            'reader' || (p.id % 50000) || '@example.org',
+            -- comments/emails.py's normalise_email of the address: already lower-case ASCII.
             'reader' || (p.id % 50000) || '@example.org',
             '', p.status,
             p.published_at + (now() - p.published_at) * (p.j + 1) / (p.n + 1),

@@ -15,6 +15,8 @@ from django.utils.text import Truncator
 
 from articles.models import Article
 
+from .emails import KEY_MAX_LENGTH, normalise_email
+
 BODY_MAX_LENGTH = 5000
 NAME_MAX_LENGTH = 100
 
@@ -74,6 +76,11 @@ class Comment(models.Model):
     author_name = models.CharField("name", max_length=NAME_MAX_LENGTH)
     # Never shown publicly: not in pages, feeds, JSON-LD or the HTML source.
     author_email = models.EmailField("email")
+    # Which commenter this is: the address as comments/emails.py compares it,
+    # set by save(). Export, erasure, duplicates and known commenters match on it.
+    author_email_normalised = models.CharField(
+        "normalised email", max_length=KEY_MAX_LENGTH, blank=True, editable=False
+    )
     author_url = models.URLField("website", blank=True, validators=[validate_http_url])
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=False
@@ -107,14 +114,23 @@ class Comment(models.Model):
             ),
             # The moderation queue: pending first, newest first.
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
-            # Known commenters (auto-approve), duplicates and the flood check.
-            models.Index(fields=["author_email", "status"], name="comment_email_idx"),
+            # Known commenters (auto-approve), duplicates, a commenter's data.
+            models.Index(
+                fields=["author_email_normalised", "status"], name="comment_email_key_idx"
+            ),
         ]
 
     def __str__(self):
         # Where an admin page names a response (its title, breadcrumb, messages):
         # Ada Reader on “Procurement chief resigns over…”: The council should…
         return f"{self.author_name} on “{self.short_headline}”: {self.excerpt}"
+
+    def save(self, *args, **kwargs):
+        self.author_email_normalised = normalise_email(self.author_email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "author_email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "author_email_normalised"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}{self.page_query()}#comment-{self.pk}"

@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 import pagecache
 from articles.models import Article
 
+from .emails import normalise_email
 from .flood import FloodLimit
 from .models import Comment
 from .tasks import notify_moderators
@@ -69,6 +70,12 @@ LINK_PATTERN = re.compile(r"https?://|(?<![\w.])www\.", re.IGNORECASE)
 
 def count_links(text):
     return len(LINK_PATTERN.findall(text or ""))
+
+
+def same_name(a, b):
+    """Two commenters' names match whatever their case, Unicode form and spacing
+    ("ada  READER " is "Ada Reader"); accents and punctuation count."""
+    return " ".join(normalise(a or "").split()) == " ".join(normalise(b or "").split())
 
 
 # --- The policy -----------------------------------------------------------------
@@ -137,7 +144,7 @@ class CommentModerator:
         return None
 
     def is_duplicate(self, comment):
-        same_person = Q(author_email__iexact=comment.author_email)
+        same_person = Q(author_email_normalised=normalise_email(comment.author_email))
         if comment.ip_address:
             same_person |= Q(ip_address=comment.ip_address)
         return (
@@ -167,16 +174,40 @@ class CommentModerator:
             held.append({"rule": "moderation_words", "match": ", ".join(words)})
         if held:
             return Decision(Comment.Status.PENDING, held)
-        if settings.COMMENTS_AUTO_APPROVE_KNOWN and self.is_known_commenter(comment):
-            return Decision(
-                Comment.Status.APPROVED,
-                [{"rule": "known_commenter", "match": comment.author_email}],
-            )
+        if settings.COMMENTS_AUTO_APPROVE_KNOWN:
+            known = self.known_commenter(comment)
+            if known is not None:
+                # The earlier response's number, not the email: reasons are
+                # shown in lists, exported, and must hold nothing to erase.
+                return Decision(
+                    Comment.Status.APPROVED,
+                    [{"rule": "known_commenter", "match": f"same name and email as #{known}"}],
+                )
         return Decision(Comment.Status.PENDING)
 
     @staticmethod
-    def is_known_commenter(comment):
-        return Comment.objects.approved().filter(author_email__iexact=comment.author_email).exists()
+    def known_commenter(comment):
+        """The id of an approved response with this one's name and email, or None.
+
+        WordPress's rule: the same email (comments/emails.py) *and* the same
+        name (`same_name`). The email alone proves nothing: anyone may type an
+        approved commenter's address (issue 15 §11); until the address itself
+        is confirmed, the name must match too.
+        """
+        key = normalise_email(comment.author_email)
+        if not key:
+            return None
+        names = (
+            Comment.objects.approved()
+            .filter(author_email_normalised=key)
+            .order_by()
+            .values("author_name")
+            .annotate(first=Min("pk"))
+        )
+        for row in names:
+            if same_name(row["author_name"], comment.author_name):
+                return row["first"]
+        return None
 
 
 moderator = CommentModerator()

@@ -6,7 +6,8 @@
   responses are anonymised (needs delete permission: it cannot be undone).
 
 Both act on the commenters, not only the selected rows: every response with
-the same address, whatever its status. The rules live in comments/privacy.py.
+the same address (compared as comments/emails.py says), whatever its status.
+The rules live in comments/privacy.py.
 """
 
 import json
@@ -22,13 +23,20 @@ from . import privacy
 
 
 def _emails(queryset):
-    return sorted({email.lower() for email in queryset.values_list("author_email", flat=True)})
+    """One address per commenter of the selected rows (comments/emails.py); none for erased ones."""
+    addresses = {}
+    for key, email in queryset.order_by("author_email_normalised", "pk").values_list(
+        "author_email_normalised", "author_email"
+    ):
+        if key:
+            addresses.setdefault(key, email)
+    return list(addresses.values())
 
 
 class CommenterDataActions:
     @admin.action(description="Export data of the selected commenters", permissions=["view"])
     def export_commenter_data(self, request, queryset):
-        data = privacy.export_commenter_data([email for email in _emails(queryset) if email])
+        data = privacy.export_commenter_data(_emails(queryset))
         response = HttpResponse(
             json.dumps(data, indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",
@@ -40,7 +48,7 @@ class CommenterDataActions:
 
     @admin.action(description="Erase data of the selected commenters", permissions=["delete"])
     def erase_commenter_data(self, request, queryset):
-        emails = [email for email in _emails(queryset) if email]
+        emails = _emails(queryset)
         if request.POST.get("post") == "yes":
             count = privacy.erase_commenter_data(emails)
             self.message_user(

@@ -64,3 +64,20 @@ def test_a_dry_run_changes_nothing(adas_response):
 
     assert "1 response(s) would be anonymised" in output
     assert Comment.objects.get(pk=adas_response.pk).author_email == ADA
+
+
+def test_export_finds_a_non_ascii_address_by_its_idna_form():
+    CommentFactory(author_email="Jane@MÜNCHEN.de", body="Servus.")
+
+    data = json.loads(run("export_commenter_data", "jane@xn--mnchen-3ya.de"))
+
+    assert data["commenters"][0]["comments"][0]["comment"] == "Servus."
+
+
+def test_erase_finds_a_non_ascii_address_in_another_case():
+    jane = CommentFactory(author_email="Jane@MÜNCHEN.de")
+
+    output = run("erase_commenter_data", "jane@münchen.de")
+
+    assert "Anonymised 1 response" in output
+    assert Comment.objects.get(pk=jane.pk).author_email == ""

@@ -108,3 +108,18 @@ def test_deleting_an_article_deletes_its_comments():
     CommentFactory(article=article)
     article.delete()
     assert not Comment.objects.exists()
+
+
+# --- Which commenter (comments/emails.py) ---
+
+
+def test_saving_stores_the_normalised_email(article):
+    comment = CommentFactory(article=article, author_email="Jane@MÜNCHEN.de")
+    assert Comment.objects.get(pk=comment.pk).author_email_normalised == "jane@xn--mnchen-3ya.de"
+
+
+def test_changing_the_email_changes_the_normalised_copy_even_with_update_fields(article):
+    comment = CommentFactory(article=article, author_email="jane@example.org")
+    comment.author_email = "Jane@MÜNCHEN.de"
+    comment.save(update_fields=["author_email"])
+    assert Comment.objects.get(pk=comment.pk).author_email_normalised == "jane@xn--mnchen-3ya.de"

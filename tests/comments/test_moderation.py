@@ -133,28 +133,87 @@ def test_security_findings_make_spam(article):
 
 
 def test_known_commenter_waits_by_default(article):
-    CommentFactory(author_email="ada@example.org")
+    CommentFactory(author_name="Ada", author_email="ada@example.org")
     assert moderator.decide(new_comment(article)).status == Comment.Status.PENDING
 
 
 def test_known_commenter_is_approved_when_enabled(article, settings):
     settings.COMMENTS_AUTO_APPROVE_KNOWN = True
-    CommentFactory(author_email="ADA@example.org")
+    known = CommentFactory(author_name="Ada", author_email="ADA@example.org")
     decision = moderator.decide(new_comment(article))
     assert decision.status == Comment.Status.APPROVED
-    assert decision.reasons == [{"rule": "known_commenter", "match": "ada@example.org"}]
+    assert decision.reasons == [
+        {"rule": "known_commenter", "match": f"same name and email as #{known.pk}"}
+    ]
+
+
+def test_the_known_commenter_reason_holds_no_email_address(article, settings):
+    settings.COMMENTS_AUTO_APPROVE_KNOWN = True
+    CommentFactory(author_name="Ada", author_email="ada@example.org")
+    decision = moderator.decide(new_comment(article))
+    assert "ada@" not in str(decision.reasons)
+
+
+def test_a_stranger_typing_a_known_commenters_email_with_another_name_is_held(article, settings):
+    settings.COMMENTS_AUTO_APPROVE_KNOWN = True
+    CommentFactory(author_name="Ada", author_email="ada@example.org")
+    impostor = new_comment(article, author_name="Mallory", body="Ada here: vote for Mallory!")
+    decision = moderator.decide(impostor)
+    assert decision.status == Comment.Status.PENDING
+    assert decision.reasons == []
+
+
+def test_a_stranger_typing_a_known_commenters_email_with_another_name_is_not_published(
+    article, settings
+):
+    settings.COMMENTS_AUTO_APPROVE_KNOWN = True
+    CommentFactory(article=article, author_name="Ada", author_email="ada@example.org")
+    submit_comment(new_comment(article, author_name="Ada's neighbour"))
+    assert Comment.objects.public().count() == 1
+
+
+def test_a_known_name_with_another_email_is_held(article, settings):
+    settings.COMMENTS_AUTO_APPROVE_KNOWN = True
+    CommentFactory(author_name="Ada", author_email="ada@example.org")
+    decision = moderator.decide(new_comment(article, author_email="ada@elsewhere.example"))
+    assert decision.status == Comment.Status.PENDING
+
+
+def test_known_commenter_name_matches_whatever_its_case_and_spacing(article, settings):
+    settings.COMMENTS_AUTO_APPROVE_KNOWN = True
+    CommentFactory(author_name="Ada Lovelace", author_email="ada@example.org")
+    decision = moderator.decide(new_comment(article, author_name="  ada   LOVELACE "))
+    assert decision.status == Comment.Status.APPROVED
+
+
+def test_known_commenter_name_must_keep_its_accents(article, settings):
+    settings.COMMENTS_AUTO_APPROVE_KNOWN = True
+    CommentFactory(author_name="Zoë", author_email="zoe@example.org")
+    decision = moderator.decide(
+        new_comment(article, author_name="Zoe", author_email="zoe@example.org")
+    )
+    assert decision.status == Comment.Status.PENDING
+
+
+def test_known_commenter_email_matches_in_any_script_and_idna_form(article, settings):
+    settings.COMMENTS_AUTO_APPROVE_KNOWN = True
+    CommentFactory(author_name="Jane", author_email="Jane@MÜNCHEN.de")
+    decision = moderator.decide(
+        new_comment(article, author_name="Jane", author_email="jane@xn--mnchen-3ya.de")
+    )
+    assert decision.status == Comment.Status.APPROVED
 
 
 def test_commenter_with_only_pending_comments_is_not_known(article, settings):
     settings.COMMENTS_AUTO_APPROVE_KNOWN = True
-    CommentFactory(author_email="ada@example.org", status=Comment.Status.PENDING)
+    CommentFactory(author_name="Ada", author_email="ada@example.org", status=Comment.Status.PENDING)
     assert moderator.decide(new_comment(article)).status == Comment.Status.PENDING
 
 
 def test_held_rules_win_over_a_known_commenter(article, settings):
     settings.COMMENTS_AUTO_APPROVE_KNOWN = True
     settings.COMMENTS_MODERATION_WORDS = ["lawsuit"]
-    CommentFactory(author_email="ada@example.org")
+    CommentFactory(author_name="Ada", author_email="ada@example.org")
     decision = moderator.decide(new_comment(article, body="lawsuit"))
     assert decision.status == Comment.Status.PENDING
 
@@ -210,6 +269,15 @@ def test_same_text_from_someone_else_is_not_a_duplicate(article, settings):
     assert Comment.objects.count() == 2
 
 
+def test_the_same_text_under_the_same_address_in_another_script_is_a_duplicate(article):
+    submit_comment(new_comment(article, author_email="jane@MÜNCHEN.de"))
+    with pytest.raises(CommentRefused, match="already posted"):
+        submit_comment(
+            new_comment(article, author_email="JANE@münchen.de", ip_address="198.51.100.9")
+        )
+    assert Comment.objects.count() == 1
+
+
 def test_same_text_a_day_later_is_not_a_duplicate(article):
     submit_comment(new_comment(article))
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1, minutes=1)):
@@ -219,7 +287,7 @@ def test_same_text_a_day_later_is_not_a_duplicate(article):
 
 def test_auto_approved_comment_updates_the_count(article, settings):
     settings.COMMENTS_AUTO_APPROVE_KNOWN = True
-    CommentFactory(author_email="ada@example.org")
+    CommentFactory(author_name="Ada", author_email="ada@example.org")
     submit_comment(new_comment(article))
     article.refresh_from_db()
     assert article.comment_count == 1

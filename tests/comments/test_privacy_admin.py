@@ -118,3 +118,23 @@ def test_editors_and_writers_cannot_export(client, adas_responses, group):
     response = act(client, "export_commenter_data", adas_responses[:1])
 
     assert response.status_code == 403
+
+
+def test_erasing_a_non_ascii_address_erases_it_in_every_case_and_form(moderator):
+    posted = CommentFactory(author_email="Jane@MÜNCHEN.de", author_name="Jane")
+    again = CommentFactory(author_email="jane@xn--mnchen-3ya.de", author_name="Jane")
+
+    act(moderator, "erase_commenter_data", [posted], post="yes")
+
+    erased = Comment.objects.filter(pk__in=[posted.pk, again.pk])
+    assert set(erased.values_list("author_name", flat=True)) == {"Anonymous"}
+
+
+def test_the_confirmation_names_each_commenter_once(moderator):
+    posted = CommentFactory(author_email="Jane@MÜNCHEN.de")
+    again = CommentFactory(author_email="jane@münchen.de")
+
+    response = act(moderator, "erase_commenter_data", [posted, again])
+
+    assert len(response.context["emails"]) == 1
+    assert len(response.context["responses"]) == 2

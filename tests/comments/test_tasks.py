@@ -48,7 +48,7 @@ def test_auto_approved_comment_emails_nobody(
     client, article, settings, django_capture_on_commit_callbacks
 ):
     settings.COMMENTS_AUTO_APPROVE_KNOWN = True
-    CommentFactory(author_email="ada@example.org")
+    CommentFactory(author_name="Ada Reader", author_email="ada@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(post_url(article), post_data(article))
     assert mail.outbox == []

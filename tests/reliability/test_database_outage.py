@@ -163,7 +163,7 @@ def test_a_post_that_fails_after_its_insert_leaves_nothing(client, article, sett
     # A known commenter's response is published at once: the insert, then the
     # story's count in the same transaction. The database goes away between.
     settings.COMMENTS_AUTO_APPROVE_KNOWN = True
-    CommentFactory(article=article, author_email="ada@example.org")
+    CommentFactory(article=article, author_name="Ada Reader", author_email="ada@example.org")
     count_before = Article.objects.get(pk=article.pk).comment_count
     with connection.execute_wrapper(fails_on('UPDATE "ARTICLES_ARTICLE"')):
         response = client.post(post_url(article), post_data(article, body=STORY_BODY))

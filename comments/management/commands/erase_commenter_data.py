@@ -2,7 +2,9 @@
 
 By default their responses are anonymised, as WordPress's eraser does: the
 name becomes "Anonymous", email, website, IP address and user agent are
-blanked, the text stays. `--delete` deletes the responses instead (with any
+blanked (and what the anti-spam reasons noted of them), the text stays.
+Addresses match in any case or script, the domain also in its IDNA form
+(comments/emails.py). `--delete` deletes the responses instead (with any
 replies under them). Irreversible either way: `--dry-run` says what would go.
 
     python manage.py erase_commenter_data reader@example.org
