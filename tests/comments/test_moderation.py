@@ -2,12 +2,11 @@
 
 import datetime
 import hashlib
-import threading
 from unittest import mock
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment, UsedFormToken
@@ -23,6 +22,7 @@ from comments.moderation import (
     reject_comments,
     submit_comment,
 )
+from tests.comments.conftest import at_once
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -284,29 +284,6 @@ def test_a_token_whose_record_expired_is_a_stale_form_not_a_replay(article, sett
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent transactions: PostgreSQL only"
 )
-
-
-def at_once(*calls):
-    """Run each call in a thread of its own, all released together by a
-    barrier; returns what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the test looks at it
-            outcomes[index] = error
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @on_postgresql

@@ -15,7 +15,7 @@ from django.urls import reverse
 from comments.models import Comment, ModerationNotice
 from comments.tasks import moderator_emails, notify_moderators
 from comments.views import THANK_YOU
-from tests.comments.conftest import post_data, post_url
+from tests.comments.conftest import at_once, post_data, post_url
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -225,9 +225,7 @@ def test_the_digest_waits_for_the_end_of_the_interval(client, story, database_ta
 
 
 @digest
-def test_a_response_after_a_quiet_interval_is_emailed_at_once(
-    client, story, database_tasks, clock
-):
+def test_a_response_after_a_quiet_interval_is_emailed_at_once(client, story, database_tasks, clock):
     post(client, story, 1)
     run_worker()
     clock.shift(301)
@@ -251,9 +249,7 @@ def test_a_response_is_listed_in_one_email_only(client, story, database_tasks, c
 
 
 @digest
-def test_the_digest_leaves_out_responses_moderated_meanwhile(
-    client, story, database_tasks, clock
-):
+def test_the_digest_leaves_out_responses_moderated_meanwhile(client, story, database_tasks, clock):
     from comments.moderation import approve_comments
 
     post(client, story, 1)
@@ -340,12 +336,9 @@ def test_a_task_enqueued_before_digests_still_notifies(story, database_tasks):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
 @digest
-def test_two_workers_at_once_send_one_email(client, story, database_tasks):
-    from tests.comments.test_moderation import at_once
-
-    for n in (1, 2):
-        comment = CommentFactory(article=story, status="pending")
-        ModerationNotice.objects.create(comment=comment)
+def test_two_workers_at_once_send_one_email(story, database_tasks):
+    for _ in range(2):
+        ModerationNotice.objects.create(comment=CommentFactory(article=story, status="pending"))
     at_once(notify_moderators.call, notify_moderators.call)
     assert len(mail.outbox) == 1
     assert len(listed(mail.outbox[0])) == 2
