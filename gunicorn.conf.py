@@ -36,7 +36,8 @@ def on_starting(server):
         "ratelimit": "a shared rate-limit store. Set REDIS_URL (or RATELIMIT_BACKEND=database)",
     }
     for alias, needs in refused.items():
-        backend = settings.CACHES[alias]["BACKEND"]
+        # .get: a settings module without rate limits (the bench's plain-Django floor).
+        backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
         if workers > 1 and backend.endswith("LocMemCache"):
             raise SystemExit(f"gunicorn: more than one worker needs {needs}, or WEB_CONCURRENCY=1.")
 

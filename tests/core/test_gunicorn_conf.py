@@ -40,3 +40,9 @@ def test_several_workers_with_shared_stores_start(monkeypatch, settings, ratelim
 def test_one_worker_may_keep_everything_in_local_memory(monkeypatch, settings):
     settings.CACHES = {"default": LOCMEM, "ratelimit": LOCMEM}
     on_starting(monkeypatch, 1)(server=None)
+
+
+def test_a_settings_module_without_rate_limits_starts(monkeypatch, settings):
+    # The bench's plain-Django floor: one cache, no rate limits.
+    settings.CACHES = {"default": DATABASE}
+    on_starting(monkeypatch, 2)(server=None)
