@@ -23,8 +23,7 @@
    transaction, after locking their rows (`_lock_articles`: two changes to one
    story's responses recount one after the other, so the count is exact
    however many happen at once) and, once committed, purges the stories'
-   pages and every list
-   from the page and fragment caches, on every process
+   pages and every list from the page and fragment caches, on every process
    (`pagecache.purge_articles_on_commit`).
 """
 
