@@ -25,16 +25,21 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 def on_starting(server):
     # Local memory is a cache per process: with several workers, a purge in
-    # one would not reach the others. Refuse rather than serve stale pages.
+    # one would not reach the others, and each would keep its own rate limits
+    # (a client would get the flood limit's allowance once per worker).
+    # Refuse rather than serve stale pages or weaker limits.
     from django.conf import settings
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    backend = settings.CACHES["default"]["BACKEND"]
-    if workers > 1 and backend.endswith("LocMemCache"):
-        raise SystemExit(
-            "gunicorn: more than one worker needs a shared cache. Set REDIS_URL "
-            "(or CACHE_BACKEND=database), or WEB_CONCURRENCY=1."
-        )
+    refused = {
+        "default": "a shared cache. Set REDIS_URL (or CACHE_BACKEND=database)",
+        "ratelimit": "a shared rate-limit store. Set REDIS_URL (or RATELIMIT_BACKEND=database)",
+    }
+    for alias, needs in refused.items():
+        # .get: a settings module without rate limits (the bench's plain-Django floor).
+        backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
+        if workers > 1 and backend.endswith("LocMemCache"):
+            raise SystemExit(f"gunicorn: more than one worker needs {needs}, or WEB_CONCURRENCY=1.")
 
 
 def post_worker_init(worker):

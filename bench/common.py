@@ -205,6 +205,12 @@ def serve_environment(*, port, secret_key, database_url, redis_url, cache_prefix
         "STATIC_ROOT": str(Path(work_dir) / "static"),
         "MEDIA_ROOT": str(Path(work_dir) / "media"),
     }
-    for name in ("CACHE_BACKEND", "STATICFILES_STORAGE", "PAGE_CACHE", "FRAGMENT_CACHE"):
+    for name in (
+        "CACHE_BACKEND",
+        "RATELIMIT_BACKEND",
+        "STATICFILES_STORAGE",
+        "PAGE_CACHE",
+        "FRAGMENT_CACHE",
+    ):
         environment.pop(name, None)
     return environment

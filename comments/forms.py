@@ -7,10 +7,14 @@ Two parts, as in django-contrib-comments:
   old: a bot) and a honeypot field (filled in: a bot). Bots are not told: what
   this part catches is kept as spam and gets the same thank-you. A token that
   does not verify (tampered, missing, for another story) is a plain error.
+  Each token is one form's (a random nonce) and carries one saved post:
+  `submit_comment` records it as used (comments.models.UsedFormToken), and a
+  replay gets the form back with a new token (`renew_token`).
 - `CommentForm`: the reader's response, name, email and website, the
   "remember me" box, and the response being replied to.
 """
 
+import secrets
 import time
 
 from crispy_forms.bootstrap import StrictButton
@@ -27,9 +31,14 @@ REMEMBER_LABEL = "Save my name, email, and website in this browser for the next 
 
 
 def make_security_token(article, *, shown_at=None):
-    """A signed "this form, for this story, was shown at this second"."""
+    """A signed "this form, for this story, was shown at this second". The
+    nonce makes it this form's own: two readers shown the form in the same
+    second get two tokens, each good for one post."""
     shown_at = int(time.time()) if shown_at is None else int(shown_at)
-    return signing.dumps({"article": article.pk, "shown_at": shown_at}, salt=SECURITY_SALT)
+    return signing.dumps(
+        {"article": article.pk, "shown_at": shown_at, "nonce": secrets.token_urlsafe(9)},
+        salt=SECURITY_SALT,
+    )
 
 
 def _required(label):
@@ -78,6 +87,11 @@ class CommentSecurityForm(forms.Form):
                 {"rule": "form_too_old", "match": f"form shown {age / 3600:.1f} h before posting"}
             )
         return token
+
+    def renew_token(self):
+        """Show this bound form again with a new token: its own was used by a post."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("security_token")] = make_security_token(self.article)
 
     def clean_honeypot(self):
         value = self.cleaned_data["honeypot"]

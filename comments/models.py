@@ -4,6 +4,8 @@ Which responses the public sees is decided in one place, `CommentQuerySet.public
 the article page, the comment count and the moderation verbs all use it.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -176,3 +178,78 @@ class Comment(models.Model):
 
     def admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
+
+
+class UsedFormToken(models.Model):
+    """A "Leave a Response" form that has carried its one post (issue 15 §2).
+
+    The form's signed token (comments/forms.py) is good for
+    COMMENTS_FORM_MAX_AGE_SECONDS; without this table one token could be
+    replayed as often as a bot liked in that time. Each saved post records a
+    hash of its token here, in the transaction that saves it, and the primary
+    key refuses a second: of two posts racing with one token, one wins. A
+    table, not the cache: the cache fails soft (a miss when Redis is away),
+    and this must fail closed. Rows expire with the token's age and are
+    deleted as new ones come (`submit_comment`) and by `anonymise_comment_ips`.
+    """
+
+    digest = models.CharField("token hash", max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "used form token"
+
+    def __str__(self):
+        return f"{self.digest[:12]}… (until {self.expires_at:%Y-%m-%d %H:%M})"
+
+    @staticmethod
+    def digest_of(token):
+        """The hash kept of a token, never the token itself."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ModerationNoticeQuerySet(models.QuerySet):
+    def waiting(self):
+        """Notices still to be emailed, for responses that still await moderation."""
+        return self.filter(notified_at__isnull=True, comment__status=Comment.Status.PENDING)
+
+
+class ModerationNotice(models.Model):
+    """A response awaiting moderation, to be listed in the moderators' next
+    email (comments/tasks.py). Written in the transaction that saves the
+    response, so a notice is never lost with a task queue that is away;
+    `notified_at` is set by the email that lists it, so it is never listed twice."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, primary_key=True, related_name="moderation_notice"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ModerationNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "moderation notice"
+        indexes = [models.Index(fields=["notified_at"], name="notice_waiting_idx")]
+
+    def __str__(self):
+        return f"Notice of response {self.comment_id}"
+
+
+class NotificationSchedule(models.Model):
+    """When the moderators' last email went, and when the next may: one row
+    (pk 1), locked by the task that sends, so two workers never send two
+    emails within COMMENTS_NOTIFY_INTERVAL_SECONDS."""
+
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    # A run already enqueued for then (the interval's end, or a retry): a new
+    # response before it only waits for it.
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    # Failed attempts in a row at the email now due (NOTIFY_RETRY_DELAYS).
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "notification schedule"
+
+    def __str__(self):
+        return f"Moderators' email, last sent {self.last_sent_at or 'never'}"

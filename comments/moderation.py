@@ -5,29 +5,36 @@
    - whether a story takes responses (`comments_open`: its flag, and
      COMMENTS_CLOSE_AFTER_DAYS after publication);
    - whether a post is refused outright, nothing saved, the reader's text
-     kept (`refusal`: the flood limit, a duplicate);
+     kept (`refusal`: a duplicate, a form already used, the flood limit; and,
+     once decided, spam past the client's spam allowance);
    - what becomes of a saved response (`decide`): spam (the security form's
      findings, a disallowed word), held (too many links, a moderation word),
      approved (a known commenter, when COMMENTS_AUTO_APPROVE_KNOWN is on), or
      pending like every other new response. Each finding is recorded in
      `Comment.moderation_reasons` as {"rule", "match"}: moderators see why.
-2. `submit_comment` saves a post as decided and, after the transaction
-   commits, emails the moderators about a response that waits for them.
+2. `submit_comment` saves a post as decided, with its form's token marked
+   used and, for a response that waits for the moderators, a notice for their
+   next email (sent after the transaction commits, at most one per
+   COMMENTS_NOTIFY_INTERVAL_SECONDS: comments/tasks.py). An approved one
+   recounts its story under the story's lock, as the verbs below do.
 3. `approve_comments`, `reject_comments`, `mark_spam`, `delete_comments`: the
    moderators' verbs, for admin actions and anything else. Each records who
    and when, recounts the touched stories' `comment_count` in the same
-   transaction and, once committed, purges the stories' pages and every list
-   from the page and fragment caches, on every process
+   transaction, after locking their rows (`_lock_articles`: two changes to one
+   story's responses recount one after the other, so the count is exact
+   however many happen at once) and, once committed, purges the stories'
+   pages and every list from the page and fragment caches, on every process
    (`pagecache.purge_articles_on_commit`).
 """
 
 import datetime
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -36,9 +43,11 @@ import pagecache
 from articles.models import Article
 
 from .emails import normalise_email
-from .flood import FloodLimit
-from .models import Comment
+from .flood import FloodLimit, SpamAllowance
+from .models import Comment, ModerationNotice, UsedFormToken
 from .tasks import notify_moderators
+
+logger = logging.getLogger(__name__)
 
 # --- Matching words -----------------------------------------------------------
 
@@ -88,12 +97,26 @@ class Decision:
 
 
 class CommentRefused(Exception):
-    """A post that is not saved at all; `message` tells the reader why."""
+    """A post that is not saved at all; `message` tells the reader why, `code` the program."""
 
-    def __init__(self, message, *, status=422):
+    def __init__(self, message, *, status=422, code="refused"):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.code = code
+
+
+DUPLICATE = "You have already posted this response on this story; it was not posted twice."
+FORM_USED = (
+    "This form was already used to post a response. Your text is kept below: "
+    "post it again if you meant to."
+)
+# Over the flood limit, and spam past its allowance: one answer, so a bot
+# learns nothing from it about which rule it tripped.
+TOO_QUICKLY = (
+    "You are posting responses too quickly. Please wait a little and post "
+    "again: your text is kept below."
+)
 
 
 class CommentModerator:
@@ -120,28 +143,48 @@ class CommentModerator:
             return opened + datetime.timedelta(days=self.close_after_days)
         return None
 
-    def refusal(self, comment):
+    def refusal(self, comment, *, form_token=""):
         """Why this post is refused before it is saved, or None. When None,
         the post holds the flood limit's cool-down (`FloodLimit.claim`).
 
         A duplicate first: a double-clicked button hears "already posted",
-        which is the truth, rather than "too quickly".
+        which is the truth, rather than "too quickly"; then a form that
+        already carried a post (the check that counts is the one
+        `submit_comment` makes as it saves: this one only words it first).
         """
         if self.is_duplicate(comment):
-            return CommentRefused(
-                "You have already posted this response on this story; it was not posted twice."
-            )
+            return CommentRefused(DUPLICATE, code="duplicate")
+        if (
+            form_token
+            and UsedFormToken.objects.filter(
+                digest=token_digest(form_token), expires_at__gt=timezone.now()
+            ).exists()
+        ):
+            return self.form_used()
         # Claimed, not only checked: submit_comment releases it unless saved.
         wait = FloodLimit.from_settings().claim(
             ip_address=comment.ip_address, email=comment.author_email
         )
         if wait:
-            return CommentRefused(
-                "You are posting responses too quickly. Please wait a little and post "
-                "again: your text is kept below.",
-                status=429,
-            )
+            return self.too_quickly()
         return None
+
+    @staticmethod
+    def too_quickly():
+        return CommentRefused(TOO_QUICKLY, status=429, code="too_quickly")
+
+    @staticmethod
+    def form_used():
+        return CommentRefused(FORM_USED, code="form_used")
+
+    def spam_refusal(self, comment, decision):
+        """For a post decided as spam: the refusal once its client is past
+        COMMENTS_SPAM_PER_MINUTE (this post counted), else None."""
+        if decision.status != Comment.Status.SPAM:
+            return None
+        if SpamAllowance.from_settings().take(ip_address=comment.ip_address):
+            return None
+        return self.too_quickly()
 
     def is_duplicate(self, comment):
         same_person = Q(author_email_normalised=normalise_email(comment.author_email))
@@ -216,30 +259,52 @@ moderator = CommentModerator()
 # --- A new response -------------------------------------------------------------------
 
 
-def submit_comment(comment, *, spam_reasons=()):
+def token_digest(form_token):
+    """What UsedFormToken keeps of a form's token: its SHA-256, never the token."""
+    return UsedFormToken.digest_of(form_token)
+
+
+def submit_comment(comment, *, spam_reasons=(), form_token=""):
     """Judge and save a new, validated response (article, body, author, IP set).
 
-    Raises CommentRefused (nothing saved) over the flood limit or for a
-    duplicate. Returns the saved comment, whose status says what became of it.
+    `form_token`: the form's signed token (comments/forms.py), which carries
+    this one post only. Raises CommentRefused (nothing saved) for a
+    duplicate, a form already used, over the flood limit, or for spam past
+    its client's allowance. Returns the saved comment, whose status says what
+    became of it.
     """
-    refusal = moderator.refusal(comment)
+    refusal = moderator.refusal(comment, form_token=form_token)
     if refusal:
         raise refusal
     flood = FloodLimit.from_settings()
     who = {"ip_address": comment.ip_address, "email": comment.author_email}
     try:
         decision = moderator.decide(comment, spam_reasons=spam_reasons)
+        refusal = moderator.spam_refusal(comment, decision)
+        if refusal:
+            raise refusal
         comment.status = decision.status
         comment.moderation_reasons = decision.reasons
         with transaction.atomic():
+            if comment.status == Comment.Status.APPROVED:
+                # Before the row that changes the count (issue 15 §8): a second
+                # response approved at the same moment waits here, and its
+                # recount then sees this one. Without the lock each recount
+                # saw only its own new row, and the count ended one short.
+                _lock_articles([comment.article_id])
+            if form_token:
+                _use_form_token(form_token)
             comment.save()
             if comment.status == Comment.Status.APPROVED:
                 recount_comments([comment.article_id])
                 pagecache.purge_articles_on_commit([comment.article_id])
             elif comment.status == Comment.Status.PENDING:
-                # robust: a failing queue must not turn a saved response into an error.
-                # A named function, not a partial: Django logs a robust callback's
-                # failure by its __qualname__, which a partial lacks.
+                ModerationNotice.objects.create(comment=comment)
+
+                # robust: a failing queue must not turn a saved response into an error
+                # (the notice waits for the next email). A named function, not a
+                # partial: Django logs a robust callback's failure by its
+                # __qualname__, which a partial lacks.
                 def notify_moderators_of_response():
                     notify_moderators.enqueue(comment.pk)
 
@@ -251,7 +316,40 @@ def submit_comment(comment, *, spam_reasons=()):
         flood.release(**who)
     else:
         flood.record(**who)
+    if form_token:
+        _forget_expired_tokens()
     return comment
+
+
+def _use_form_token(form_token):
+    """Record this form's token as used, or refuse the post: it carried one
+    already. Race-free: the hash is the table's primary key, so of two posts
+    with one token the second's insert fails (on PostgreSQL it waits for the
+    first's transaction, and fails if that one commits)."""
+    digest = token_digest(form_token)
+    now = timezone.now()
+    expires_at = now + datetime.timedelta(seconds=settings.COMMENTS_FORM_MAX_AGE_SECONDS)
+    try:
+        with transaction.atomic():
+            UsedFormToken.objects.create(digest=digest, expires_at=expires_at)
+    except IntegrityError:
+        # Taken, unless by a post so old that its row has expired (not yet deleted).
+        taken_again = UsedFormToken.objects.filter(digest=digest, expires_at__lte=now).update(
+            expires_at=expires_at
+        )
+        if not taken_again:
+            raise moderator.form_used() from None
+
+
+def _forget_expired_tokens():
+    # One indexed DELETE after a saved post, outside its transaction: the
+    # table holds only the tokens of the last COMMENTS_FORM_MAX_AGE_SECONDS.
+    # A failure here costs nothing but a row kept a little longer.
+    try:
+        with transaction.atomic():
+            UsedFormToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    except DatabaseError:
+        logger.warning("Expired form tokens not deleted", exc_info=True)
 
 
 # --- Moderators' verbs ------------------------------------------------------------------
@@ -304,9 +402,16 @@ def _set_status(queryset, status, *, by):
 
 
 def _lock_articles(article_ids):
-    # Two moderators recounting the same story wait for each other (PostgreSQL),
-    # so the later recount sees the earlier one's changes.
-    list(Article.objects.select_for_update().filter(pk__in=article_ids).values_list("pk"))
+    # Two changes to one story's responses (moderators' verbs, an approved new
+    # response) wait for each other (PostgreSQL), so the later recount sees
+    # the earlier one's changes. In the order of their ids: two batches that
+    # share stories never each hold one the other waits for (a deadlock).
+    list(
+        Article.objects.select_for_update()
+        .filter(pk__in=article_ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
 
 
 def recount_comments(article_ids):
@@ -328,4 +433,3 @@ def recount_comments(article_ids):
 def comments_edited(article_ids):
     """A moderator edited responses (their text, a name): purge the pages that show them."""
     pagecache.purge_articles_on_commit(article_ids)
-

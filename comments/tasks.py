@@ -1,29 +1,40 @@
 """Background work for the comments app (Django's Tasks API, django-tasks backport).
 
-`notify_moderators` is enqueued after the transaction that saved a pending
-response commits (comments/moderation.py). With TASKS_BACKEND=immediate
-(development, tests) it runs right then, in the reader's request: the backend
-records a failure instead of raising it, so a failing mail server never loses
-or breaks the reader's response. In production (TASKS_BACKEND=database) the
-`db_worker` process sends it, and the reader never waits for the mail server.
+**The moderators' email** (issue 15 §2). Every response saved as pending gets
+a `ModerationNotice`, in the transaction that saves it (comments/moderation.py),
+and after that commit `notify_moderators` is enqueued. The task sends one
+email listing every notice still waiting (a digest), at most one per
+COMMENTS_NOTIFY_INTERVAL_SECONDS: when the last went less than that ago, it
+enqueues one run for the interval's end and returns; responses arriving in
+between wait for that run, which lists them all. A burst of 50 pending
+responses is two emails, not 50. The schedule (`NotificationSchedule`, one
+row) is locked while a run decides and sends, so two workers never send two.
+A response moderated or deleted before the email went is left out of it.
+
+With TASKS_BACKEND=immediate (development, tests) the task runs right then,
+in the reader's request: the backend records a failure instead of raising
+it, so a failing mail server never loses or breaks the reader's response.
+That backend cannot run a task later, so it sends at once, one email per
+response (no interval, no retries). In production (TASKS_BACKEND=database)
+the `db_worker` process sends, and the reader never waits for the mail server.
 
 **Retries** (issue 8). django-tasks 0.12 has no retries of its own, so the
 task schedules its own: when the mail server refuses, times out or is down,
 the attempt records its failure (the task's result says why) after enqueueing
-the next attempt for NOTIFY_RETRY_DELAYS[attempt - 1] seconds later (a minute,
-five, fifteen, an hour, three, six: then it gives up, logged as an error).
-A retry is enqueued only on that failure path, before anything is sent, so a
-retry never follows a successful send. The sent marker guards the rest (the
-same response enqueued twice, an attempt someone re-runs): with the database
-backend every attempt first looks for an earlier attempt for the same response
-that succeeded, and sends nothing if there is one. That marker is the task
-result django-tasks-db already keeps (no table of our own).
+the next attempt for NOTIFY_RETRY_DELAYS[failures - 1] seconds later (a minute,
+five, fifteen, an hour, three, six: then it gives up, logged as an error; the
+notices still wait, and the next response's email lists them). A response
+that arrives while a retry is due waits for that retry. A retry is enqueued
+only on that failure path, before anything is sent, so a retry never follows
+a successful send. The sent marker guards the rest (the same response
+enqueued twice, an attempt someone re-runs): the email that lists a notice
+sets its `notified_at` in the transaction that sent it, and no email lists a
+notice that has one.
 
 What SMTP cannot promise: a server that accepts a mail but whose answer never
 arrives (slower than EMAIL_TIMEOUT) looks like a failure, and that mail is
-sent again. Moderators may, rarely, get a notification twice; never none.
-Retries need a backend that can run a task later (`supports_defer`: the
-database one); with the immediate backend a failure is logged, not retried.
+sent again; so is one whose database commit fails after the send. Moderators
+may, rarely, hear of a response twice; never not at all.
 """
 
 import datetime
@@ -33,11 +44,13 @@ import smtplib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from .models import Comment
+from .models import Comment, ModerationNotice, NotificationSchedule
 
 logger = logging.getLogger(__name__)
 
@@ -57,68 +70,160 @@ def moderator_emails():
 
 
 @task()
-def notify_moderators(comment_id, attempt=1):
-    """Email the moderators about a response awaiting moderation. Returns how many mails went.
+def notify_moderators(comment_id=None, attempt=1):
+    """Email the moderators a digest of the responses that wait for them,
+    unless the last email went less than COMMENTS_NOTIFY_INTERVAL_SECONDS
+    ago. Returns how many mails went.
 
-    `attempt` counts from 1; a failed attempt enqueues the next (see above).
+    `comment_id`: the response whose saving enqueued this run (one enqueued
+    before digests existed is given a notice here, unless it was emailed).
+    `attempt` counts from 1 for a digest's retries (see above).
     """
-    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
-    if comment is None or not comment.is_pending:
-        return 0  # deleted or moderated before the mail went: nothing waits any more
-    if already_notified(comment_id):
-        return 0
-    recipients = moderator_emails()
-    if not recipients:
-        return 0
+    can_defer = notify_moderators.get_backend().supports_defer
+    if comment_id is not None:
+        _notice_for_an_earlier_task(comment_id)
+    failure = None
+    with transaction.atomic():
+        schedule = _locked_schedule()
+        now = timezone.now()
+        if attempt == 1 and schedule.next_run_at and now < schedule.next_run_at:
+            return 0  # a run is due then (the interval's end, a retry): it lists this one
+        notices = list(
+            ModerationNotice.objects.waiting()
+            .select_related("comment__article")
+            .order_by("comment__created_at", "comment_id")
+        )
+        recipients = moderator_emails()
+        if not notices or not recipients:
+            _unschedule(schedule)
+            _forget_moderated_notices()
+            return 0
+        interval = datetime.timedelta(seconds=settings.COMMENTS_NOTIFY_INTERVAL_SECONDS)
+        due = schedule.last_sent_at + interval if schedule.last_sent_at else now
+        if now < due and can_defer:
+            if schedule.next_run_at != due:
+                notify_moderators.using(run_after=due).enqueue()
+                schedule.next_run_at = due
+                schedule.save(update_fields=["next_run_at"])
+            return 0
+        try:
+            sent = send_digest([notice.comment for notice in notices], recipients)
+        except MAIL_FAILURES as error:
+            failure = error
+            schedule.failures += 1
+            schedule.next_run_at = retry_later(
+                [n.comment_id for n in notices], failures=schedule.failures, error=error
+            )
+            if schedule.next_run_at is None:
+                schedule.failures = 0
+            schedule.save(update_fields=["failures", "next_run_at"])
+        else:
+            ModerationNotice.objects.filter(pk__in=[n.pk for n in notices]).update(notified_at=now)
+            schedule.last_sent_at, schedule.next_run_at, schedule.failures = now, None, 0
+            schedule.save(update_fields=["last_sent_at", "next_run_at", "failures"])
+            _forget_moderated_notices()
+            return sent
+    raise failure  # committed first: this attempt is recorded as failed, with the error
+
+
+def send_digest(comments, recipients):
+    """One email listing these responses (oldest first), each with its link in the admin."""
     context = {
-        "comment": comment,
+        "comments": comments,
         "site_name": settings.SITE_NAME,
-        "change_url": settings.SITE_URL + comment.admin_url(),
-        "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+        # The Comments list opens on the responses awaiting moderation.
+        "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
+        "entries": [
+            {
+                "comment": comment,
+                "change_url": settings.SITE_URL + comment.admin_url(),
+                "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+            }
+            for comment in comments
+        ],
     }
     subject = render_to_string("comments/email/notification_subject.txt", context)
     body = render_to_string("comments/email/notification.txt", context)
-    try:
-        return send_mail(" ".join(subject.split()), body, None, recipients)
-    except MAIL_FAILURES as error:
-        retry_later(comment_id, attempt=attempt, error=error)
-        raise  # this attempt is recorded as failed, with the mail server's error
+    return send_mail(" ".join(subject.split()), body, None, recipients)
 
 
-def retry_later(comment_id, *, attempt, error):
-    """Enqueue attempt `attempt + 1`, after its delay; or give up, loudly."""
+def retry_later(comment_ids, *, failures, error):
+    """Enqueue the next attempt after its delay and return when it is due; or
+    give up, loudly, and return None."""
     delays = settings.NOTIFY_RETRY_DELAYS
-    if attempt > len(delays):
+    listed = ", ".join(map(str, comment_ids))
+    if failures > len(delays):
         logger.error(
-            "Moderators never notified of response %s: %d attempts failed, the last with %s",
-            comment_id,
-            attempt,
+            "Moderators never notified of responses %s: %d attempts failed, the last with %s. "
+            "The next response's email lists them.",
+            listed,
+            failures,
             error,
         )
-        return
+        return None
     if not notify_moderators.get_backend().supports_defer:
         logger.error(
-            "Moderators not notified of response %s (%s): this TASKS backend cannot retry later",
-            comment_id,
+            "Moderators not notified of responses %s (%s): this TASKS backend cannot retry later",
+            listed,
             error,
         )
-        return
-    delay = delays[attempt - 1]
-    notify_moderators.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue(
-        comment_id, attempt=attempt + 1
-    )
+        return None
+    delay = delays[failures - 1]
+    due = timezone.now() + datetime.timedelta(seconds=delay)
+    notify_moderators.using(run_after=due).enqueue(attempt=failures + 1)
     logger.warning(
-        "Moderators' email for response %s failed (%s): attempt %d in %d s",
-        comment_id,
+        "Moderators' email of responses %s failed (%s): attempt %d in %d s",
+        listed,
         error,
-        attempt + 1,
+        failures + 1,
         delay,
     )
+    return due
 
 
-def already_notified(comment_id):
-    """The sent marker: has an attempt for this response already succeeded?
-    Known only to the database backend, which keeps every task's result."""
+def _locked_schedule():
+    """The one NotificationSchedule row, locked until the transaction ends."""
+    schedule = NotificationSchedule.objects.select_for_update().filter(pk=1).first()
+    if schedule is None:
+        try:
+            with transaction.atomic():
+                NotificationSchedule.objects.create(pk=1)
+        except IntegrityError:
+            pass  # another worker made it first
+        schedule = NotificationSchedule.objects.select_for_update().get(pk=1)
+    return schedule
+
+
+def _unschedule(schedule):
+    if schedule.next_run_at is not None or schedule.failures:
+        schedule.next_run_at, schedule.failures = None, 0
+        schedule.save(update_fields=["next_run_at", "failures"])
+
+
+def _forget_moderated_notices():
+    # A notice is kept while its response waits (the sent marker of any task
+    # still queued for it), then deleted: the table holds the queue, no more.
+    ModerationNotice.objects.exclude(comment__status=Comment.Status.PENDING).delete()
+
+
+def _notice_for_an_earlier_task(comment_id):
+    """A task enqueued before notices existed (deployed while it waited) names
+    a pending response with no notice: give it one, unless that task's
+    earlier attempt emailed it (django-tasks-db keeps each result)."""
+    if ModerationNotice.objects.filter(comment_id=comment_id).exists():
+        return
+    if not Comment.objects.pending().filter(pk=comment_id).exists():
+        return
+    if _emailed_before_digests(comment_id):
+        return
+    try:
+        with transaction.atomic():
+            ModerationNotice.objects.create(comment_id=comment_id)
+    except IntegrityError:
+        pass  # the comment was deleted, or another run gave it its notice
+
+
+def _emailed_before_digests(comment_id):
     from django_tasks_db import DatabaseBackend
 
     if not isinstance(notify_moderators.get_backend(), DatabaseBackend):

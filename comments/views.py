@@ -13,8 +13,11 @@ POST /comments/post/<article id>/ answers:
   awaiting moderation." once saved (pending or spam alike: bots learn nothing);
 - 422 with the story page re-rendered, the reader's input kept and the errors
   shown beside each field and in a summary at the top of the form, when the
-  form does not validate or the response is a duplicate;
-- 429, the same page, over the flood limit;
+  form does not validate or the response is a duplicate; the same when the
+  form already carried a post (a replayed token), with a new token in it so
+  that the reader can post it again if they meant to;
+- 429, the same page, over the flood limit, or for spam past its client's
+  allowance (COMMENTS_SPAM_PER_MINUTE; the same words, nothing stored);
 - 403, the same page with "Comments are closed.", when the story takes no
   more responses; 404 for a story that is not public; 413 for an oversized
   post (comments/middleware.py);
@@ -102,9 +105,15 @@ class PostCommentView(View):
         comment.ip_address = client_ip(request)
         comment.user_agent = user_agent(request)
         try:
-            submit_comment(comment, spam_reasons=form.spam_reasons)
+            submit_comment(
+                comment,
+                spam_reasons=form.spam_reasons,
+                form_token=form.cleaned_data["security_token"],
+            )
         except CommentRefused as refusal:
             form.add_error("body", refusal.message)
+            if refusal.code == "form_used":
+                form.renew_token()
             return self.article_page(request, article, form, status=refusal.status)
         return self.thank(request, form, comment)
 

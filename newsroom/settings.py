@@ -184,7 +184,40 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }[CACHE_BACKEND]
-    | {"KEY_PREFIX": CACHE_KEY_PREFIX}
+    | {"KEY_PREFIX": CACHE_KEY_PREFIX},
+    # Rate limits (the comment flood limit and spam allowance, comments/flood.py)
+    # in a store of their own, where no cull or purge of page entries can erase
+    # them (issue 15 §1): the database cache drops a third of its keys in key
+    # order when full, and "newsroom:1:comments:flood:…" sorted before every
+    # page, so a crawl reset every limit. Redis: the same server, a key prefix
+    # of their own. The database: a table of its own, with room for every
+    # count that can be live at once (a count lives an hour at most; a cull
+    # deletes the expired ones first), and an `incr` that keeps a count's expiry
+    # and is atomic (core/dbcache.py). Local memory, its own, for the
+    # development server and tests. RATELIMIT_BACKEND overrides.
+    "ratelimit": {
+        "redis": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "retry_after": env.float("CACHE_RETRY_AFTER_SECONDS", default=5),
+            },
+        },
+        "database": {
+            "BACKEND": "core.dbcache.CounterDatabaseCache",
+            "LOCATION": "newsroom_ratelimit",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "locmem": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-ratelimit",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }[env.str("RATELIMIT_BACKEND", default=CACHE_BACKEND)]
+    # Under the cache's prefix (a script that deletes "<prefix>:*" deletes these too).
+    | {"KEY_PREFIX": f"{CACHE_KEY_PREFIX}:ratelimit"},
 }
 # The page cache (anonymous readers' whole pages) and the fragment cache (parts
 # of a story's page, for readers who bypass the page cache), both purged
@@ -405,6 +438,10 @@ COMMENTS_FORM_MAX_AGE_SECONDS = env.int("COMMENTS_FORM_MAX_AGE_SECONDS", default
 # cache (shared by every process when REDIS_URL is set). WordPress's defaults.
 COMMENTS_FLOOD_INTERVAL_SECONDS = env.int("COMMENTS_FLOOD_INTERVAL_SECONDS", default=15)
 COMMENTS_FLOOD_PER_HOUR = env.int("COMMENTS_FLOOD_PER_HOUR", default=30)
+# Posts caught as spam (honeypot, too fast, a stale form, a disallowed word) are
+# kept for moderators, up to this many a minute from one client; past it they
+# are refused and not stored (0: no limit). comments/flood.py, issue 15 §2.
+COMMENTS_SPAM_PER_MINUTE = env.int("COMMENTS_SPAM_PER_MINUTE", default=10)
 # How many reverse proxies in front of Django append to X-Forwarded-For (nginx:
 # 1). 0 trusts only REMOTE_ADDR: a client can write any X-Forwarded-For it likes.
 COMMENTS_TRUSTED_PROXY_COUNT = env.int("COMMENTS_TRUSTED_PROXY_COUNT", default=0)
@@ -413,7 +450,10 @@ COMMENTS_TRUSTED_PROXY_COUNT = env.int("COMMENTS_TRUSTED_PROXY_COUNT", default=0
 COMMENTS_IPV6_PREFIX = env.int("COMMENTS_IPV6_PREFIX", default=64)
 # `manage.py anonymise_comment_ips` blanks IP addresses and user agents older than this.
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=30)
-# Who is emailed about each response awaiting moderation (comma-separated);
+# Who is emailed about responses awaiting moderation (comma-separated);
 # empty: every active member of the Moderators group with an email address.
 COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
+# At most one moderators' email in this many seconds: one digest of every response
+# that arrived since the last (comments/tasks.py). 0: one email per response.
+COMMENTS_NOTIFY_INTERVAL_SECONDS = env.int("COMMENTS_NOTIFY_INTERVAL_SECONDS", default=300)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)

@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0002_moderators_group"),
+        ("comments", "0003_used_form_token"),
     ]
 
     operations = [

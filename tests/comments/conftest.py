@@ -1,8 +1,11 @@
-"""Helpers for the comments tests: a story open for responses and a valid post."""
+"""Helpers for the comments tests: a story open for responses, a valid post,
+and calls made at the same moment."""
 
+import threading
 import time
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from comments.forms import make_security_token
@@ -24,6 +27,29 @@ def post_data(article, *, shown_seconds_ago=60, **fields):
 
 def post_url(article):
     return reverse("comments:post", args=[article.pk])
+
+
+def at_once(*calls):
+    """Run each call in a thread of its own, all released together by a
+    barrier; returns what each returned or raised."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except Exception as error:  # the test looks at it
+            outcomes[index] = error
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
 
 
 @pytest.fixture

@@ -74,3 +74,12 @@ def test_negative_days_is_refused():
 
 def test_created_at_defaults_to_now():
     assert abs(CommentFactory().created_at - timezone.now()) < datetime.timedelta(seconds=5)
+
+
+def test_expired_form_tokens_are_deleted_too():
+    from comments.models import UsedFormToken
+
+    UsedFormToken.objects.create(digest="a" * 64, expires_at=NOW - datetime.timedelta(seconds=1))
+    UsedFormToken.objects.create(digest="b" * 64, expires_at=NOW + datetime.timedelta(hours=1))
+    run()
+    assert list(UsedFormToken.objects.values_list("digest", flat=True)) == ["b" * 64]

@@ -7,7 +7,7 @@ shared Redis never flushed). Needs TEST_REDIS_URL (.ci/run sets it).
 
 import pytest
 
-from comments.flood import FloodLimit
+from comments.flood import FloodLimit, SpamAllowance
 
 pytestmark = pytest.mark.redis
 
@@ -41,3 +41,9 @@ def test_two_posts_racing_on_two_processes_only_one_gets_the_cool_down(two_proce
         second.claim(ip_address="203.0.113.5", email="ada@example.org"),
     ]
     assert outcomes == [0, 15]
+
+
+def test_the_spam_allowance_adds_up_across_processes(two_processes):
+    first, second = (SpamAllowance(per_minute=3, cache=cache) for cache in two_processes)
+    taken = [process.take(ip_address="203.0.113.5") for process in (first, second, first, second)]
+    assert taken == [True, True, True, False]

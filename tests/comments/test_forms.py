@@ -96,6 +96,23 @@ def test_unbound_form_carries_a_fresh_token_for_its_article(article):
     assert abs(payload["shown_at"] - time.time()) < 5
 
 
+def test_two_forms_shown_in_the_same_second_get_tokens_of_their_own(article):
+    # Each token carries one post (comments.models.UsedFormToken): two readers
+    # shown the form at once must not share one.
+    assert make_security_token(article, shown_at=1_800_000_000) != make_security_token(
+        article, shown_at=1_800_000_000
+    )
+
+
+def test_renewing_the_token_keeps_the_readers_text(article):
+    form = bound(article, body="My words.")
+    used = form.data["security_token"]
+    form.renew_token()
+    assert form.data["security_token"] != used
+    assert form.data["body"] == "My words."
+    assert 'value="' + form.data["security_token"] + '"' in str(form["security_token"])
+
+
 # --- The security part: what it catches is spam, not an error ---
 
 

@@ -2,14 +2,14 @@
 half-saved response (a complete, valid comment or none at all).
 
 Bounded for a 2-core machine: deadline off, derandomised in CI (the CI
-variable), 100 examples; the cache is cleared between examples so the flood
-limit does not hide every other path.
+variable), 100 examples; the rate limits' cache is cleared between examples so the
+flood limit does not hide every other path.
 """
 
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -42,7 +42,7 @@ def parent(article):
 )
 @given(data=st.data())
 def test_arbitrary_input_never_fails_or_half_saves(article, parent, data):
-    cache.clear()
+    caches["ratelimit"].clear()
     valid = post_data(article)
     fields = {
         name: data.draw(field(value), label=name)

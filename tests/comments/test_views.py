@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -330,6 +331,73 @@ def test_flood_is_refused_with_the_text_kept(client, article):
     assert "too quickly" in html
     assert "A second thought, straight after." in html
     assert Comment.objects.count() == 1
+
+
+# --- One form, one post (issue 15 §2) ---
+
+
+def security_token_in(html):
+    return re.search(r'name="security_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def no_flood_limit(settings):
+    # The replays below come straight after the first post: without this the
+    # flood limit's cool-down would answer them first.
+    settings.COMMENTS_FLOOD_INTERVAL_SECONDS = 0
+
+
+def test_a_replayed_form_token_is_refused_with_the_text_kept(client, article, no_flood_limit):
+    first = post_data(article)
+    assert client.post(post_url(article), first).status_code == 303
+    replay = {**first, "body": "The same form, a second time."}
+    response = client.post(post_url(article), replay)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "This form was already used to post a response." in html
+    assert "The same form, a second time." in html
+    assert Comment.objects.count() == 1
+
+
+def test_a_token_replayed_from_elsewhere_is_refused_too(article, no_flood_limit):
+    first = post_data(article)
+    Client().post(post_url(article), first, REMOTE_ADDR="203.0.113.1")
+    replay = {**first, "body": "Replayed by a bot.", "author_email": "bot@example.net"}
+    response = Client().post(post_url(article), replay, REMOTE_ADDR="198.51.100.2")
+    assert response.status_code == 422
+    assert Comment.objects.count() == 1
+
+
+def test_the_token_of_a_post_kept_as_spam_cannot_be_replayed(client, article, no_flood_limit):
+    first = post_data(article, honeypot="bot")
+    client.post(post_url(article), first)
+    response = client.post(post_url(article), {**first, "body": "Spam again."})
+    assert response.status_code == 422
+    assert Comment.objects.count() == 1
+
+
+def test_a_refused_replay_gets_a_new_token_to_post_with(client, article, no_flood_limit):
+    first = post_data(article)
+    client.post(post_url(article), first)
+    refused = client.post(post_url(article), {**first, "body": "I meant to post this too."})
+    new_token = security_token_in(refused.content.decode())
+    assert new_token != first["security_token"]
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=5), tick=False):
+        again = client.post(
+            post_url(article),
+            {**first, "body": "I meant to post this too.", "security_token": new_token},
+        )
+    assert again.status_code == 303
+    assert Comment.objects.filter(status="pending").count() == 2
+
+
+def test_a_post_that_is_refused_does_not_use_up_its_form(client, article):
+    data = post_data(article)
+    client.post(post_url(article), data)
+    too_soon = post_data(article, body="Another, at once.")
+    assert client.post(post_url(article), too_soon).status_code == 429
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=16), tick=False):
+        assert client.post(post_url(article), too_soon).status_code == 303
 
 
 def test_oversized_post_is_a_clear_413(client, article, settings):

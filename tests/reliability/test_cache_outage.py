@@ -21,14 +21,14 @@ def closed_port():
 
 @pytest.fixture
 def dead_redis(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "KEY_PREFIX": "faults-test",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+    dead = {
+        "BACKEND": "core.cache.FailSoftRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        "KEY_PREFIX": "faults-test",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }
+    # The rate limits' store is the same Redis in production (settings.py).
+    settings.CACHES = {"default": dead, "ratelimit": dead | {"KEY_PREFIX": "faults-test:rl"}}
     yield caches["default"]
     caches["default"].close()
 

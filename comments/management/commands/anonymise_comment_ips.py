@@ -4,6 +4,10 @@ They are kept only for abuse handling (flood, duplicates, a moderator tracing
 a spammer); after COMMENTS_IP_RETENTION_DAYS (default 30) they are erased, not
 truncated: a /24 still narrows a reader down to a street, and nothing we do
 needs it after a month. Run it daily (deploy/ has a systemd timer).
+
+It also deletes the used form tokens that have expired (comments.models.
+UsedFormToken): each saved post deletes them too, but a site that gets no
+posts for a while keeps them until then.
 """
 
 import datetime
@@ -13,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, UsedFormToken
 
 
 class Command(BaseCommand):
@@ -40,3 +44,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Anonymised {count} response{'s' if count != 1 else ''} older than {days} days."
         )
+        UsedFormToken.objects.filter(expires_at__lte=timezone.now()).delete()
