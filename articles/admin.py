@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 
 from core.numbers import BIGINT_DIGITS, parse_number
 from core.security import NonceMediaAdminMixin
+from pagecache.admin import PurgeWarningsMixin
 
 from .forms import (
     ArticleAdminForm,
@@ -151,7 +152,9 @@ class PullQuoteInline(StoryPartInline, admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    PurgeWarningsMixin, CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     inlines = [BylineInline, SourceInline, PullQuoteInline]
     list_display = [
@@ -335,7 +338,7 @@ class ArticleAdmin(CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PurgeWarningsMixin, admin.ModelAdmin):
     form = SectionAdminForm
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
@@ -344,7 +347,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PurgeWarningsMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
@@ -352,7 +355,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(PurgeWarningsMixin, admin.ModelAdmin):
     form = TagAdminForm
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]

@@ -5,10 +5,16 @@ otherwise cache the old page (or navigation) again under the new version.
 Signals rather than calls in the admin and in publishing.py, because a story
 changes in many ways (the publishing verbs, the admin's form and inlines, a
 delete, the shell) and every one of them must purge.
+
+A story that was public and is no longer (unpublished, moved back to a draft
+or into the future, deleted) is taken down: its pages and every list are
+purged with tombstones, so that no copy from before is served again, not
+even while the database is away (issue 15 §5). Whether it was public is read
+before the save (one query, on saves only: never on a reader's page).
 """
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 import pagecache
@@ -34,12 +40,25 @@ def shown_everywhere_changed(sender, **kwargs):
     pagecache.purge_site_on_commit()
 
 
+@receiver(pre_save, sender=Article, dispatch_uid="articles.pagecache.article_saving")
+def article_saving(sender, instance, raw=False, **kwargs):
+    # Whether readers could see it until this save (a fixture load: no matter).
+    was = None
+    if instance.pk is not None and not raw:
+        was = Article.objects.filter(pk=instance.pk).published().values_list("pk").first()
+    instance._was_public = was is not None
+
+
 @receiver(post_save, sender=Article, dispatch_uid="articles.pagecache.article_saved")
 @receiver(post_delete, sender=Article, dispatch_uid="articles.pagecache.article_deleted")
 def article_changed(sender, instance, **kwargs):
     # Its time may be (or may have been) the next scheduled publication.
     transaction.on_commit(pagecache.forget_next_scheduled, robust=True)
-    pagecache.purge_articles_on_commit([instance.pk])
+    if kwargs["signal"] is post_delete:
+        taken_down = instance.is_public
+    else:
+        taken_down = getattr(instance, "_was_public", False) and not instance.is_public
+    pagecache.purge_articles_on_commit([instance.pk], takedown=taken_down)
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="articles.pagecache.byline_saved")

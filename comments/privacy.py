@@ -23,6 +23,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+import pagecache
+
 from . import moderation
 from .models import Comment
 
@@ -92,8 +94,11 @@ def erase_commenter_data(emails):
             ip_address=None,
             user_agent="",
         )
-        # The pages showing the old names must not be served from a cache.
-        moderation.comments_edited({article_id for _, article_id in comments})
+        # The pages showing the old names must not be served from a cache,
+        # not even their last copies while the database is away (a takedown).
+        pagecache.purge_articles_on_commit(
+            {article_id for _, article_id in comments}, takedown=True, listed=False
+        )
     return len(comments)
 
 

@@ -22,6 +22,12 @@ closes N days after publication).
 copy; shared caches, which we cannot purge, keep it PAGE_CACHE_SHARED_MAX_AGE
 seconds at most) with an `ETag` and `Last-Modified`; a conditional GET that
 matches gets a 304 straight from the cache, without a render.
+
+**The database away.** A page the database cannot render (core/outage.py's
+503) is answered with the last copy the cache holds, even one a purge made
+out of date, but never a copy rendered before a takedown of anything it
+shows (versions.py's tombstones, checked in one more round trip, during an
+outage only).
 """
 
 import functools
@@ -37,11 +43,18 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
+from core.cache import CacheUnavailable
 from core.numbers import is_canonical_number
 
 from .hints import hints
 from .registry import next_publication, personal_cookies
-from .versions import LISTINGS, SITE, article_version, versions_before_rendering
+from .versions import (
+    LISTINGS,
+    SITE,
+    article_version,
+    taken_down_since,
+    versions_before_rendering,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +172,8 @@ def cached_page(view=None, *, shows_listings=True, query_params=("page",), perso
 
 
 def _serve(request, key, dependencies, render):
+    # Before anything is read: a copy is as old as the first thing it read.
+    started = time.time()
     try:
         entry, current, guessed, fetched = _lookup(key, dependencies)
         if current:
@@ -173,7 +188,14 @@ def _serve(request, key, dependencies, render):
     if getattr(response, "database_outage", False) and entry is not None:
         # The database is away (core/outage.py answered 503): the last
         # copy this page had, out of date by a purge or two, beats "back in a
-        # moment". It is still in the cache until its own timeout.
+        # moment" (it is still in the cache until its own timeout); unless
+        # something it shows was taken down since it was rendered.
+        if _taken_down(entry):
+            logger.warning(
+                "Database unavailable: the last cached copy of %s shows what was taken down",
+                request.path,
+            )
+            return response
         logger.warning("Database unavailable: served the last cached copy of %s", request.path)
         return _conditional(request, _from_entry(entry))
     state = _page_state(request)
@@ -190,7 +212,8 @@ def _serve(request, key, dependencies, render):
         and _storable(request, response)
     ):
         try:
-            _store(key, response, {name: versions[name] for name in needed}, state["expires"])
+            versions_read = {name: versions[name] for name in needed}
+            _store(key, response, versions_read, state["expires"], rendered=started)
         except Exception:
             logger.exception("Page not cached: the cache did not answer")
     return _conditional(request, response)
@@ -217,9 +240,20 @@ def _lookup(key, dependencies):
     return entry, current, guessed, fetched
 
 
-def _store(key, response, versions, expires):
+def _taken_down(entry):
+    """Whether anything this copy shows was taken down after it was rendered
+    (a copy stored before tombstones existed: if anything it shows was). A
+    cache that cannot say: taken down (a takedown fails closed)."""
+    try:
+        return taken_down_since(entry["dependencies"], entry.get("rendered", 0))
+    except CacheUnavailable:
+        return True
+
+
+def _store(key, response, versions, expires, *, rendered):
     """Keep the page until the first of: PAGE_CACHE_TTL, what it said about
-    the clock (`page_expires_at`), the next scheduled publication."""
+    the clock (`page_expires_at`), the next scheduled publication.
+    `rendered`: when its render began (for the tombstones)."""
     expires = min(expires, time.time() + settings.PAGE_CACHE_TTL, _next_scheduled())
     timeout = int(expires - time.time())
     if timeout < 1:
@@ -229,6 +263,7 @@ def _store(key, response, versions, expires):
         "dependencies": names,
         "versions": [versions[name] for name in names],
         "expires": expires,
+        "rendered": rendered,
         "status": response.status_code,
         "headers": list(response.items()),
         "content": response.content,

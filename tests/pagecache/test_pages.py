@@ -560,7 +560,7 @@ def test_a_purge_that_fails_after_the_commit_does_not_undo_the_editors_save(monk
     def fail(article_ids):
         raise ConnectionError("The cache is unreachable")
 
-    monkeypatch.setattr(pagecache.versions, "purge_articles", fail)
+    monkeypatch.setattr(pagecache.purges, "purge_articles", fail)
     story = ArticleFactory(headline="Before")
     story.headline = "After"
 
