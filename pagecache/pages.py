@@ -95,9 +95,9 @@ def _is_real(is_real, value):
         return True
     try:
         return bool(is_real(value))
-    except Exception:
-        # Cannot tell (its store is away): personal, as before the check.
-        logger.exception("Personal cookie not checked")
+    except Exception as error:
+        # Cannot tell (the session store is away): personal, as before the check.
+        logger.warning("Personal cookie not checked (%s: %s)", type(error).__name__, error)
         return True
 
 

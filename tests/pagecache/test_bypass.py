@@ -155,3 +155,18 @@ def test_the_redirected_address_is_served_from_the_cache(client, two_pages):
     cache_page(client, "/?page=2")
     Article.objects.filter(headline="Oldest story").update(headline="Renamed quietly")
     assert "Oldest story" in text(client, client.get("/?page=002")["Location"])
+
+
+def test_a_session_the_store_cannot_check_counts_as_personal(client, story, settings):
+    # The database away: the page cache steps aside, as it did before the check
+    # (the page is rendered for this reader alone, from the fragment cache here).
+    from django.db import OperationalError, connection
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    cache_page(client, story.get_absolute_url())
+    client.cookies[settings.SESSION_COOKIE_NAME] = "c" * 32
+    with connection.execute_wrapper(database_down):
+        response = client.get(story.get_absolute_url())
+    assert "private" in response["Cache-Control"]
