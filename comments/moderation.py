@@ -305,6 +305,8 @@ def recount_comments(article_ids):
 
 
 def comments_edited(article_ids):
-    """A moderator edited responses (their text, a name): purge the pages that show them."""
-    pagecache.purge_articles_on_commit(article_ids)
+    """A moderator edited responses (their text, a name): purge the pages that show them.
+    A takedown: an edit of a response is how a line is redacted, and the old
+    words must not come back while the database is away (issue 15 §5)."""
+    pagecache.purge_articles_on_commit(article_ids, takedown=True, listed=False)
 

@@ -260,6 +260,20 @@ def test_rejecting_a_response_never_published_is_no_takedown(client, article, ed
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
+def test_a_line_redacted_in_the_admin_is_not_served_from_the_cache_during_an_outage(
+    client, article, committed
+):
+    from comments.moderation import comments_edited
+
+    comment = CommentFactory(article=article, body="A line the lawyers want gone.")
+    cached(client, article.get_absolute_url())
+    with committed():
+        Comment.objects.filter(pk=comment.pk).update(body="[Removed by a moderator]")
+        comments_edited([article.pk])  # what the admin's change page calls
+    with connection.execute_wrapper(database_down):
+        assert client.get(article.get_absolute_url()).status_code == 503
+
+
 def test_erased_names_are_not_served_from_the_cache_during_an_outage(client, article, committed):
     from comments.privacy import erase_commenter_data
 

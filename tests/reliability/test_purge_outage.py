@@ -67,6 +67,7 @@ def test_a_purge_inside_the_back_off_window_still_tries_redis_a_few_times(redis_
     assert redis_proxy.connections - asked == STRICT_ATTEMPTS
 
 
+@pytest.mark.redis
 @pytest.mark.django_db
 def test_a_purge_after_a_timeout_reaches_redis_once_it_answers(redis_proxy, needs_redis):
     redis_proxy.down = True
@@ -77,6 +78,7 @@ def test_a_purge_after_a_timeout_reaches_redis_once_it_answers(redis_proxy, need
     assert redis_proxy.direct.get(LISTINGS) is not None
 
 
+@pytest.mark.redis
 @pytest.mark.django_db
 def test_a_purge_is_retried_when_redis_fails_once(redis_proxy, needs_redis):
     redis_proxy.drop_next = 1
@@ -84,6 +86,7 @@ def test_a_purge_is_retried_when_redis_fails_once(redis_proxy, needs_redis):
     assert redis_proxy.direct.get(article_version(7)) is not None
 
 
+@pytest.mark.redis
 @pytest.mark.django_db
 def test_a_purge_that_reaches_redis_ends_the_back_off(redis_proxy, needs_redis):
     redis_proxy.down = True
@@ -94,6 +97,7 @@ def test_a_purge_that_reaches_redis_ends_the_back_off(redis_proxy, needs_redis):
     assert redis_proxy.direct.get("page") == "kept"
 
 
+@pytest.mark.redis
 @pytest.mark.django_db
 def test_a_takedown_that_reaches_redis_writes_its_tombstones(redis_proxy, needs_redis):
     redis_proxy.drop_next = 1
@@ -115,6 +119,7 @@ def test_a_purge_redis_does_not_take_is_queued(redis_proxy, database_tasks, cloc
     assert queued.run_after == START + datetime.timedelta(seconds=5)
 
 
+@pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_queued_purge_is_made_when_redis_answers(redis_proxy, needs_redis, database_tasks, clock):
     redis_proxy.down = True
