@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 
 from core.numbers import BIGINT_DIGITS, parse_number
 from core.security import NonceMediaAdminMixin
+from pagecache.admin import PurgeWarningsMixin
 
 from .forms import (
     ArticleAdminForm,
@@ -183,7 +184,9 @@ class ShareLinkForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    PurgeWarningsMixin, CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     inlines = [BylineInline, SourceInline, PullQuoteInline]
     list_display = [
@@ -420,7 +423,7 @@ class ArticleAdmin(CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PurgeWarningsMixin, admin.ModelAdmin):
     form = SectionAdminForm
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
@@ -429,7 +432,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PurgeWarningsMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
@@ -437,7 +440,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(PurgeWarningsMixin, admin.ModelAdmin):
     form = TagAdminForm
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]

@@ -430,6 +430,12 @@ class Article(models.Model):
         before = None
         if moves and not is_new:
             before = Article.objects.filter(pk=self.pk).select_related("section").first()
+        # Whether readers could see it until this save, for the takedown
+        # purge (articles/signals.py). Without the fields that decide it
+        # among those saved, the save cannot change it.
+        self._was_public = (
+            before.is_public if before is not None else (not is_new and self.is_public)
+        )
         super().save(*args, **kwargs)
         changes_when = update_fields is None or {"status", "published_at"} & set(update_fields)
         if changes_when and not is_new:

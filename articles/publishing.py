@@ -68,6 +68,11 @@ def unpublish_article(article, *, by):
 
     `published_at` is kept so that editors can see when it was (or was to be)
     published; publishing it again follows `publish_article`'s rule.
+    A live story taken down is a takedown for the page cache too: once this
+    commits, no copy of its page or of a list showing it is served again, not
+    even while the database is away (articles/signals.py purges with
+    tombstones on every save that takes a story out of public view, this one
+    included).
     """
     _require_publish_permission(by)
     if article.status != Article.Status.DRAFT:

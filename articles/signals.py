@@ -5,6 +5,14 @@ otherwise cache the old page (or navigation) again under the new version.
 Signals rather than calls in the admin and in publishing.py, because a story
 changes in many ways (the publishing verbs, the admin's form and inlines, a
 delete, the shell) and every one of them must purge.
+
+A story that was public and is no longer (unpublished, moved back to a draft
+or into the future, deleted) is taken down: its pages and every list are
+purged with tombstones, so that no copy from before is served again, not
+even while the database is away (issue 15 §5). Whether it was public is what
+`Article.save()` read of its row before the save (`_was_public`: the same read
+that keeps its old addresses answering; on saves only, never on a reader's
+page).
 """
 
 from django.db import transaction
@@ -39,7 +47,11 @@ def shown_everywhere_changed(sender, **kwargs):
 def article_changed(sender, instance, **kwargs):
     # Its time may be (or may have been) the next scheduled publication.
     transaction.on_commit(pagecache.forget_next_scheduled, robust=True)
-    pagecache.purge_articles_on_commit([instance.pk])
+    if kwargs["signal"] is post_delete:
+        taken_down = instance.is_public
+    else:
+        taken_down = getattr(instance, "_was_public", False) and not instance.is_public
+    pagecache.purge_articles_on_commit([instance.pk], takedown=taken_down)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="articles.redirects.article_deleted")

@@ -2,7 +2,8 @@
 
 Every status change goes through the verbs in comments/moderation.py (who and
 when recorded, the story's count recomputed, cached pages purged), whether it
-comes from a bulk action, the change page or a deletion.
+comes from a bulk action, the change page or a deletion. A purge the cache did
+not take is told as a warning beside the usual message (PurgeWarningsMixin).
 """
 
 from django.contrib import admin, messages
@@ -11,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from articles.pagination import CappedCountAdminMixin
+from pagecache.admin import PurgeWarningsMixin
 
 from . import moderation
 from .models import Comment
@@ -50,7 +52,9 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(CappedCountAdminMixin, CommenterDataActions, admin.ModelAdmin):
+class CommentAdmin(
+    PurgeWarningsMixin, CappedCountAdminMixin, CommenterDataActions, admin.ModelAdmin
+):
     # A million responses: counts are capped (CappedCountAdminMixin), and the
     # queue is walked newest first by comment_queue_idx (status, -created_at).
     # What a moderator decides on comes first (the response, who wrote it, why

@@ -49,6 +49,28 @@ def pending_ids(request):
     return [i for i in ids if i is not None][-PENDING_MAX_IDS:]
 
 
+def is_pending_cookie(value):
+    """Whether a `newsroom_pending` value is one we signed, and not expired:
+    a forged one is not personal, and gets the anonymous cached page (apps.py
+    registers this with the page cache; issue 15 §9)."""
+    try:
+        signing.get_cookie_signer(salt=PENDING_COOKIE + PENDING_SALT).unsign(
+            value, max_age=PENDING_MAX_AGE
+        )
+    except signing.BadSignature:  # SignatureExpired is one too
+        return False
+    return True
+
+
+def is_remember_cookie(value):
+    """Whether a `newsroom_commenter` value is one we signed (see above)."""
+    try:
+        data = signing.loads(value, salt=REMEMBER_SALT, max_age=REMEMBER_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return isinstance(data, dict)
+
+
 def add_pending_id(request, response, comment_id):
     ids = [i for i in pending_ids(request) if i != comment_id] + [comment_id]
     response.set_signed_cookie(

@@ -7,7 +7,10 @@ pre-filled in the form); so does a signed-in editor's session, or a flash
 message waiting in its cookie. The list is `pagecache.personal_cookies()`
 (the page cache steps aside for the same list; apps.py adds this app's two). Such a response must
 never be stored by a shared cache (nginx's micro-cache, a CDN): it is marked
-`Cache-Control: private, no-store` and `Vary: Cookie`.
+`Cache-Control: private, no-store` and `Vary: Cookie`. The same rule as the
+page cache's (`pagecache.is_personal`): a junk or forged cookie counts for
+nothing, and its response is the anonymous public page (issue 15 §9); so
+does a response that only deletes such a cookie.
 
 `CommentPostSizeMiddleware`: a response posted with a body larger than
 DATA_UPLOAD_MAX_MEMORY_SIZE would make Django raise RequestDataTooBig as soon
@@ -28,8 +31,11 @@ def is_personal(request, response=None):
     """Whether this request (or the response about to set a cookie) is one reader's."""
     if pagecache.is_personal(request):
         return True
+    # A cookie deleted (the session of a signed-out editor, a junk one) has
+    # no value: nothing of this reader's is in the page.
     return response is not None and any(
-        name in response.cookies for name in pagecache.personal_cookies()
+        name in response.cookies and response.cookies[name].value
+        for name in pagecache.personal_cookies()
     )
 
 

@@ -24,7 +24,10 @@
    story's responses recount one after the other, so the count is exact
    however many happen at once) and, once committed, purges the stories'
    pages and every list from the page and fragment caches, on every process
-   (`pagecache.purge_articles_on_commit`).
+   (`pagecache.purge_articles_on_commit`). Taking a published response down
+   (rejected, spam, back to pending, deleted) is a takedown: no copy of the
+   story's pages from before it is served again, not even while the database
+   is away (issue 15 §5).
 """
 
 import datetime
@@ -370,12 +373,16 @@ def mark_spam(queryset, *, by):
 def delete_comments(queryset):
     """Delete responses (and their replies), recount and purge. Returns how many were chosen."""
     with transaction.atomic():
-        comments = list(queryset.values_list("pk", "article_id"))
-        article_ids = {article_id for _, article_id in comments}
+        comments = list(queryset.values_list("pk", "article_id", "status"))
+        article_ids = {article_id for _, article_id, _ in comments}
         _lock_articles(article_ids)
-        Comment.objects.filter(pk__in=[pk for pk, _ in comments]).delete()
+        Comment.objects.filter(pk__in=[pk for pk, _, _ in comments]).delete()
         recount_comments(article_ids)
-        pagecache.purge_articles_on_commit(article_ids)
+        # Replies are public only under a published response: that one's
+        # status says whether anything readers saw is going.
+        shown = {a for _, a, status in comments if status == Comment.Status.APPROVED}
+        pagecache.purge_articles_on_commit(article_ids - shown)
+        pagecache.purge_articles_on_commit(shown, takedown=True, listed=False)
     return len(comments)
 
 
@@ -389,15 +396,18 @@ def _set_status(queryset, status, *, by):
         changing = list(
             Comment.objects.filter(pk__in=queryset.values("pk"))
             .exclude(status=status)
-            .values_list("pk", "article_id")
+            .values_list("pk", "article_id", "status")
         )
-        article_ids = {article_id for _, article_id in changing}
+        article_ids = {article_id for _, article_id, _ in changing}
         _lock_articles(article_ids)
-        Comment.objects.filter(pk__in=[pk for pk, _ in changing]).update(
+        Comment.objects.filter(pk__in=[pk for pk, _, _ in changing]).update(
             status=status, moderated_at=timezone.now(), moderated_by=by
         )
         recount_comments(article_ids)
-        pagecache.purge_articles_on_commit(article_ids)
+        # A published response taken down: its stories' old copies never come back.
+        shown = {a for _, a, was in changing if was == Comment.Status.APPROVED}
+        pagecache.purge_articles_on_commit(article_ids - shown)
+        pagecache.purge_articles_on_commit(shown, takedown=True, listed=False)
     return len(changing)
 
 
@@ -431,5 +441,7 @@ def recount_comments(article_ids):
 
 
 def comments_edited(article_ids):
-    """A moderator edited responses (their text, a name): purge the pages that show them."""
-    pagecache.purge_articles_on_commit(article_ids)
+    """A moderator edited responses (their text, a name): purge the pages that show them.
+    A takedown: an edit of a response is how a line is redacted, and the old
+    words must not come back while the database is away (issue 15 §5)."""
+    pagecache.purge_articles_on_commit(article_ids, takedown=True, listed=False)

@@ -29,6 +29,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+import pagecache
+
 from . import moderation
 from .emails import normalise_email
 from .models import Comment
@@ -134,8 +136,11 @@ def erase_commenter_data(emails):
         )
         _erase_reasons([pk for pk, _ in comments])
         _erase_admin_history([pk for pk, _ in comments])
-        # The pages showing the old names must not be served from a cache.
-        moderation.comments_edited({article_id for _, article_id in comments})
+        # The pages showing the old names must not be served from a cache,
+        # not even their last copies while the database is away (a takedown).
+        pagecache.purge_articles_on_commit(
+            {article_id for _, article_id in comments}, takedown=True, listed=False
+        )
     return len(comments)
 
 

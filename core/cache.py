@@ -18,9 +18,12 @@ and has no such back-off, so a blackholed Redis would cost every call its
 full socket timeout.
 
 What is lost while Redis is away: counts (the flood limit fails open) and
-writes, purges among them. A Redis that restarts empty forgets every page with
-them; one that was only unreachable may keep a page a purge missed until its
-PAGE_CACHE_TTL. Run `manage.py purge_page_cache` after such an outage
+ordinary writes. Not purges (issue 15 §4): a call that must not fail soft goes
+through `strict(cache)`, which tries Redis even inside the back-off window, a
+few times, and raises `CacheUnavailable` when none answered, so its caller
+can do something else (pagecache queues the purge as a task). A strict call
+that is answered ends the back-off. A Redis that restarts empty forgets every
+page anyway; `manage.py purge_page_cache` after a long outage does no harm
 (docs/reliability.md).
 """
 
@@ -28,11 +31,21 @@ import logging
 import threading
 import time
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.connection import ConnectionProxy
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+# How many times a strict call tries before it gives up. No pause between
+# tries: each waits for Redis up to its socket timeout (0.5 s) already, and a
+# blip (one lost packet, a failover) is over by the next.
+STRICT_ATTEMPTS = 3
+
+
+class CacheUnavailable(Exception):
+    """A cache call that must not fail soft got no answer (`strict`)."""
 
 
 class ReusedRedisCacheClient(RedisCacheClient):
@@ -69,17 +82,35 @@ class FailSoftRedisCache(RedisCache):
         try:
             return operation(*args, **kwargs)
         except (RedisError, OSError) as error:
-            with self._lock:
-                first = time.monotonic() >= self._down_until
-                self._down_until = time.monotonic() + self.retry_after
-            if first:
-                logger.warning(
-                    "Cache unavailable (%s: %s): serving without it for %g s",
-                    type(error).__name__,
-                    error,
-                    self.retry_after,
-                )
+            self._back_off(error)
             return fallback
+
+    def _back_off(self, error):
+        with self._lock:
+            first = time.monotonic() >= self._down_until
+            self._down_until = time.monotonic() + self.retry_after
+        if first:
+            logger.warning(
+                "Cache unavailable (%s: %s): serving without it for %g s",
+                type(error).__name__,
+                error,
+                self.retry_after,
+            )
+
+    def _reach(self, operation, *args, attempts=STRICT_ATTEMPTS):
+        """`operation(*args)` whatever the back-off says, up to `attempts`
+        times; raises CacheUnavailable if Redis never answered. An answer
+        ends the back-off: every call of this process may use Redis again."""
+        for _ in range(attempts):
+            try:
+                result = operation(*args)
+            except (RedisError, OSError) as error:
+                failure = error
+                continue
+            self._down_until = 0.0
+            return result
+        self._back_off(failure)
+        raise CacheUnavailable(f"{type(failure).__name__}: {failure}") from failure
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(super().add, False, key, value, timeout, version)
@@ -115,3 +146,40 @@ class FailSoftRedisCache(RedisCache):
 
     def clear(self):
         return self._call(super().clear, False)
+
+
+class StrictCache:
+    """The calls of a cache that must reach it, or say they did not: a purge
+    that would otherwise be lost, a check that must fail closed. Errors are
+    raised as CacheUnavailable, and a `set_many` that stored nothing raises
+    too. On FailSoftRedisCache: tried even inside its back-off window, up to
+    STRICT_ATTEMPTS times. Any other backend (local memory, the database
+    cache) is called as it is, its own errors turned into CacheUnavailable."""
+
+    def __init__(self, cache):
+        if isinstance(cache, ConnectionProxy):  # django.core.cache.cache: this thread's backend
+            cache = cache._connections[cache._alias]
+        self._cache = cache
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", keys, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        not_stored = self._call("set_many", data, timeout, version)
+        if not_stored:
+            raise CacheUnavailable(f"not stored: {', '.join(map(str, not_stored))}")
+
+    def _call(self, name, *args):
+        cache = self._cache
+        if isinstance(cache, FailSoftRedisCache):
+            # Django's own RedisCache method: it raises where ours fails soft.
+            return cache._reach(getattr(RedisCache, name).__get__(cache), *args)
+        try:
+            return getattr(cache, name)(*args)
+        except Exception as error:
+            raise CacheUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+def strict(cache: BaseCache):
+    """`cache` for the calls that must not fail soft (see StrictCache)."""
+    return StrictCache(cache)

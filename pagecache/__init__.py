@@ -3,8 +3,9 @@
 An app of its own that imports no other app of ours: the apps mark their
 views (`cached_page`), say what a page shows while it renders
 (`page_shows_article`, `page_expires_at`, `page_is_a_copy`), purge after
-their changes commit (`purge_articles_on_commit`, `purge_site_on_commit`),
-and hand it what it cannot know from their `AppConfig.ready()` (`register`:
+their changes commit (`purge_articles_on_commit`, `purge_site_on_commit`;
+`takedown=True` when what was shown must never come back, not even during a
+database outage), and hand it what it cannot know from their `AppConfig.ready()` (`register`:
 personal cookies, keys every story page reads, the next scheduled
 publication).
 
@@ -12,7 +13,10 @@ publication).
 - middleware.py: `PageCacheMiddleware`, which answers them early in the stack;
 - fragments.py: parts of a story's page, and its row, for readers who bypass
   the page cache;
-- versions.py: the versions every entry records, and the purges;
+- versions.py: the versions every entry records, and the tombstones;
+- purges.py: the purges, never lost (`purge_report` says when one was);
+- tasks.py: a purge the cache did not take, made when it answers;
+- admin.py: `PurgeWarningsMixin`, the admin's warning when a purge was lost;
 - hints.py: what this process has learned (bounded, hints only);
 - registry.py: what the apps registered;
 - templatetags/pagecache.py: `{% storypart %}`.
@@ -36,16 +40,15 @@ from .pages import (
     page_expires_at,
     page_is_a_copy,
 )
-from .registry import personal_cookies, register
-from .versions import (
-    LISTINGS,
-    SITE,
-    article_version,
+from .purges import (
     purge_articles,
     purge_articles_on_commit,
+    purge_report,
     purge_site,
     purge_site_on_commit,
 )
+from .registry import personal_cookies, register
+from .versions import LISTINGS, SITE, article_version
 
 __all__ = [
     "LISTINGS",
@@ -65,6 +68,7 @@ __all__ = [
     "personal_cookies",
     "purge_articles",
     "purge_articles_on_commit",
+    "purge_report",
     "purge_site",
     "purge_site_on_commit",
     "register",

@@ -2,7 +2,9 @@
 `cached_page` marks, shared by every server process (Redis in production).
 
 **Never cached**: any request that carries a personal cookie
-(`registry.personal_cookies`: its page is personal), anything but GET/HEAD, a
+(`registry.personal_cookies`: its page is personal; a junk or forged one,
+which the app that set it says is not its own, counts for nothing: issue 15
+§9), anything but GET/HEAD, a
 response that is not a plain 200, one that sets a cookie or touches the
 session, and requests with a parameter the view reads from the visitor
 (`?replyto=`). The admin, previews and refused comment posts never come
@@ -22,6 +24,16 @@ closes N days after publication).
 copy; shared caches, which we cannot purge, keep it PAGE_CACHE_SHARED_MAX_AGE
 seconds at most) with an `ETag` and `Last-Modified`; a conditional GET that
 matches gets a 304 straight from the cache, without a render.
+
+**One address per page.** A page number written another way (`?page=01`,
+`?cpage=0002`) is a 301 to the one way (`?page=1`), other parameters kept: a
+spelling of its own would be a full render every time.
+
+**The database away.** A page the database cannot render (core/outage.py's
+503) is answered with the last copy the cache holds, even one a purge made
+out of date, but never a copy rendered before a takedown of anything it
+shows (versions.py's tombstones, checked in one more round trip, during an
+outage only).
 """
 
 import functools
@@ -33,15 +45,23 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date, parse_http_date_safe
 
-from core.numbers import is_canonical_number
+from core.cache import CacheUnavailable
+from core.numbers import is_canonical_number, parse_number
 
 from .hints import hints
-from .registry import next_publication, personal_cookies
-from .versions import LISTINGS, SITE, article_version, versions_before_rendering
+from .registry import next_publication, personal_cookie_checks
+from .versions import (
+    LISTINGS,
+    SITE,
+    article_version,
+    taken_down_since,
+    versions_before_rendering,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +74,31 @@ _MAX_PAGE_DIGITS = 6
 
 
 def is_personal(request):
-    return any(name in request.COOKIES for name in personal_cookies())
+    """Whether this request carries a personal cookie that is real: one its
+    app says it set (a signature, a session that exists), not junk. Only a
+    request that carries such a cookie pays for the check, once."""
+    cookies = request.COOKIES
+    if not cookies:
+        return False
+    known = getattr(request, "_page_cache_personal", None)
+    if known is None:
+        known = request._page_cache_personal = any(
+            _is_real(is_real, cookies[name])
+            for name, is_real in personal_cookie_checks().items()
+            if name in cookies
+        )
+    return known
+
+
+def _is_real(is_real, value):
+    if is_real is None:  # registered without a check: its presence is enough
+        return True
+    try:
+        return bool(is_real(value))
+    except Exception as error:
+        # Cannot tell (the session store is away): personal, as before the check.
+        logger.warning("Personal cookie not checked (%s: %s)", type(error).__name__, error)
+        return True
 
 
 def forget_next_scheduled():
@@ -106,7 +150,12 @@ class CachedPage:
 
     def serve(self, request, render):
         """The response to `request`: from the cache, or `render()` (and kept)."""
-        if request.method not in ("GET", "HEAD") or is_personal(request):
+        if request.method not in ("GET", "HEAD"):
+            return render()
+        canonical = _canonical_address(request, self.query_params)
+        if canonical is not None:
+            return HttpResponsePermanentRedirect(canonical)
+        if is_personal(request):
             return render()
         if any(name in request.GET for name in self.personal_params):
             response = render()
@@ -159,6 +208,8 @@ def cached_page(view=None, *, shows_listings=True, query_params=("page",), perso
 
 
 def _serve(request, key, dependencies, render):
+    # Before anything is read: a copy is as old as the first thing it read.
+    started = time.time()
     try:
         entry, current, guessed, fetched = _lookup(key, dependencies)
         if current:
@@ -173,7 +224,14 @@ def _serve(request, key, dependencies, render):
     if getattr(response, "database_outage", False) and entry is not None:
         # The database is away (core/outage.py answered 503): the last
         # copy this page had, out of date by a purge or two, beats "back in a
-        # moment". It is still in the cache until its own timeout.
+        # moment" (it is still in the cache until its own timeout); unless
+        # something it shows was taken down since it was rendered.
+        if _taken_down(entry):
+            logger.warning(
+                "Database unavailable: the last cached copy of %s shows what was taken down",
+                request.path,
+            )
+            return response
         logger.warning("Database unavailable: served the last cached copy of %s", request.path)
         return _conditional(request, _from_entry(entry))
     state = _page_state(request)
@@ -190,7 +248,8 @@ def _serve(request, key, dependencies, render):
         and _storable(request, response)
     ):
         try:
-            _store(key, response, {name: versions[name] for name in needed}, state["expires"])
+            versions_read = {name: versions[name] for name in needed}
+            _store(key, response, versions_read, state["expires"], rendered=started)
         except Exception:
             logger.exception("Page not cached: the cache did not answer")
     return _conditional(request, response)
@@ -217,9 +276,20 @@ def _lookup(key, dependencies):
     return entry, current, guessed, fetched
 
 
-def _store(key, response, versions, expires):
+def _taken_down(entry):
+    """Whether anything this copy shows was taken down after it was rendered
+    (a copy stored before tombstones existed: if anything it shows was). A
+    cache that cannot say: taken down (a takedown fails closed)."""
+    try:
+        return taken_down_since(entry["dependencies"], entry.get("rendered", 0))
+    except CacheUnavailable:
+        return True
+
+
+def _store(key, response, versions, expires, *, rendered):
     """Keep the page until the first of: PAGE_CACHE_TTL, what it said about
-    the clock (`page_expires_at`), the next scheduled publication."""
+    the clock (`page_expires_at`), the next scheduled publication.
+    `rendered`: when its render began (for the tombstones)."""
     expires = min(expires, time.time() + settings.PAGE_CACHE_TTL, _next_scheduled())
     timeout = int(expires - time.time())
     if timeout < 1:
@@ -229,6 +299,7 @@ def _store(key, response, versions, expires):
         "dependencies": names,
         "versions": [versions[name] for name in names],
         "expires": expires,
+        "rendered": rendered,
         "status": response.status_code,
         "headers": list(response.items()),
         "content": response.content,
@@ -260,6 +331,32 @@ def _entry_key(request, query_params):
     address = request.path + ("?" + urlencode(params) if params else "")
     digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
     return f"pagecache:page:{digest}"
+
+
+def _canonical_address(request, query_params):
+    """This address with its page numbers written the one way (`?page=01` →
+    `?page=1`, every other parameter kept), or None when they already are, or
+    are no number at all (the view answers those; they are not kept)."""
+    if not request.META.get("QUERY_STRING"):
+        return None
+    canonical = None
+    for name in query_params:
+        values = request.GET.getlist(name)
+        if len(values) != 1 or is_canonical_number(values[0]):
+            continue
+        # Leading zeros only: "" or "²" is no number, for the view to answer.
+        digits = values[0].lstrip("0") or "0"
+        if len(digits) >= len(values[0]):
+            continue
+        number = parse_number(digits, max_digits=_MAX_PAGE_DIGITS)
+        if number is None:
+            continue
+        if canonical is None:
+            canonical = request.GET.copy()
+        canonical[name] = str(number)
+    if canonical is None:
+        return None
+    return f"{escape_uri_path(request.path)}?{canonical.urlencode()}"
 
 
 def _storable(request, response):

@@ -1,4 +1,5 @@
-"""Versions and purges: how an entry knows it is out of date.
+"""Versions and tombstones: how an entry knows it is out of date, and when a
+copy must never be served again.
 
 Every entry records the versions of what it shows, read *before* it was
 rendered:
@@ -10,58 +11,68 @@ rendered:
 - `article:<id>`: one story's page (its text, its responses).
 
 A purge gives a version a new random value, after the change is committed
-(`purge_articles_on_commit`, `purge_site_on_commit`). A version that the
-cache has lost (evicted) matches nothing, so every entry built under it is
-stale: never wrong, only colder. Random values rather than counters: two
-purges racing on any cache backend still leave a value no reader has
-rendered under.
+(purges.py). A version that the cache has lost (evicted) matches nothing, so
+every entry built under it is stale: never wrong, only colder. Random values
+rather than counters: two purges racing on any cache backend still leave a
+value no reader has rendered under.
+
+**Tombstones** (issue 15 §5). A stale entry is still kept for one purpose:
+while the database is away, the page cache serves a page's last copy rather
+than a 503 (pages.py). That must never bring back what was taken down (a
+story unpublished for legal reasons, a rejected response, erased names). So a
+takedown also writes, beside each version it changes, a tombstone: the time
+of the takedown. A copy rendered before the tombstone of any version it
+recorded is never served again, not even in an outage. The copies
+themselves cannot be listed (every `?cpage`, list page and feed); the
+tombstone, like the version, needs no list. It lives as long as any copy
+rendered before it could (PAGE_CACHE_TTL), and says a few seconds more than
+the clock (TOMBSTONE_MARGIN), for servers whose clocks differ a little.
 """
 
 import secrets
+import time
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+
+from core.cache import strict
 
 SITE = "pagecache:v:site"
 LISTINGS = "pagecache:v:listings"
+
+# Seconds added to a tombstone's time: a copy rendered that soon after the
+# takedown, by a server whose clock is a little behind, is refused too
+# (NTP keeps servers' clocks far closer than this).
+TOMBSTONE_MARGIN = 5
 
 
 def article_version(article_id):
     return f"pagecache:v:article:{article_id}"
 
 
-def purge_articles(article_ids):
-    """These stories changed (text, state, responses): their pages and every list."""
-    _new_versions([LISTINGS, *(article_version(pk) for pk in article_ids)])
+def tombstone_key(version_key):
+    """The tombstone beside a version: pagecache:v:article:7 → pagecache:tomb:article:7."""
+    return "pagecache:tomb:" + version_key.removeprefix("pagecache:v:")
 
 
-def purge_site():
-    """A section, author or tag changed: every page may show it."""
-    _new_versions([SITE])
+def write_purge(keys, taken_down=()):
+    """New values for the versions `keys`, and tombstones for those of them
+    in `taken_down`, tombstones first. Raises core.cache.CacheUnavailable
+    when the cache does not take them (purges.py queues the purge then)."""
+    if taken_down:
+        moment = time.time() + TOMBSTONE_MARGIN
+        strict(cache).set_many(
+            {tombstone_key(key): moment for key in taken_down},
+            timeout=settings.PAGE_CACHE_TTL + TOMBSTONE_MARGIN,
+        )
+    strict(cache).set_many({key: _fresh_version() for key in keys}, timeout=None)
 
 
-def purge_articles_on_commit(article_ids):
-    """`purge_articles` once the current transaction commits: a reader between
-    the save and the commit would otherwise cache the old page again under
-    the new version. A failing purge is logged, never raised into the save."""
-    article_ids = sorted(set(article_ids))
-    if not article_ids:
-        return
-
-    # A named function, not a partial: Django logs a robust callback's failure
-    # by its __qualname__, which a partial lacks (the log line itself raised).
-    def purge_story_pages():
-        purge_articles(article_ids)
-
-    transaction.on_commit(purge_story_pages, robust=True)
-
-
-def purge_site_on_commit():
-    transaction.on_commit(purge_site, robust=True)
-
-
-def _new_versions(keys):
-    cache.set_many({key: _fresh_version() for key in keys}, timeout=None)
+def taken_down_since(dependencies, rendered):
+    """Whether any of these versions was taken down after `rendered` (a
+    timestamp), or the cache cannot tell: one round trip that must answer."""
+    tombstones = strict(cache).get_many([tombstone_key(key) for key in dependencies])
+    return any(moment >= rendered for moment in tombstones.values())
 
 
 def _fresh_version():

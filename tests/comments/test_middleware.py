@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from comments.cookies import PENDING_COOKIE, REMEMBER_COOKIE
 from comments.middleware import CommentPostSizeMiddleware, PrivateCommenterPagesMiddleware
 from pagecache import personal_cookies
+from tests.pagecache.conftest import personal_cookie_value
 
 
 def respond(cache_control=None, set_cookie=None):
@@ -21,10 +22,11 @@ def respond(cache_control=None, set_cookie=None):
     return PrivateCommenterPagesMiddleware(view)
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("cookie", [PENDING_COOKIE, REMEMBER_COOKIE, "messages", "sessionid"])
 def test_request_with_a_personal_cookie_is_private(cookie):
     request = RequestFactory().get("/")
-    request.COOKIES[cookie] = "x"
+    request.COOKIES[cookie] = personal_cookie_value(cookie)
     response = respond()(request)
     assert "private" in response["Cache-Control"]
     assert "no-store" in response["Cache-Control"]
@@ -42,7 +44,7 @@ def test_the_session_cookie_is_personal(settings):
 
 def test_shared_cache_directives_are_removed():
     request = RequestFactory().get("/")
-    request.COOKIES[PENDING_COOKIE] = "x"
+    request.COOKIES[PENDING_COOKIE] = personal_cookie_value(PENDING_COOKIE)
     response = respond("public, max-age=0, s-maxage=300")(request)
     directives = {d.strip().split("=")[0] for d in response["Cache-Control"].split(",")}
     assert "public" not in directives
@@ -53,6 +55,30 @@ def test_shared_cache_directives_are_removed():
 def test_response_setting_a_commenter_cookie_is_private():
     response = respond(set_cookie=PENDING_COOKIE)(RequestFactory().get("/"))
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cookie", [PENDING_COOKIE, REMEMBER_COOKIE, "messages", "sessionid"])
+def test_a_junk_personal_cookie_leaves_the_public_page_public(cookie):
+    # Issue 15 §9: the same rule as the page cache's, so its response is the
+    # anonymous public page, not a private one.
+    request = RequestFactory().get("/")
+    request.COOKIES[cookie] = "x" * 32
+    response = respond("public, max-age=0, s-maxage=1")(request)
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=1"
+
+
+def test_a_response_that_only_deletes_a_personal_cookie_stays_public():
+    def view(request):
+        response = HttpResponse("page")
+        response["Cache-Control"] = "public, s-maxage=1"
+        response.delete_cookie("messages")  # a junk flash message, dropped
+        return response
+
+    request = RequestFactory().get("/")
+    request.COOKIES["messages"] = "x"
+    response = PrivateCommenterPagesMiddleware(view)(request)
+    assert response["Cache-Control"] == "public, s-maxage=1"
 
 
 def test_other_requests_are_left_alone():

@@ -514,13 +514,13 @@ def test_approving_purges_the_articles_pages_after_commit(
     article, moderator_account, django_capture_on_commit_callbacks
 ):
     CommentFactory(article=article, status="pending")
-    with mock.patch("pagecache.versions.purge_articles") as purge:
+    with mock.patch("pagecache.purges.purge_articles") as purge:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             approve_comments(Comment.objects.all(), by=moderator_account)
         purge.assert_not_called()  # not before the commit
         for callback in callbacks:
             callback()
-    purge.assert_called_once_with([article.pk])
+    purge.assert_called_once_with([article.pk], takedown=False, listed=True)
 
 
 @pytest.mark.parametrize("verb", [reject_comments, mark_spam])
@@ -529,18 +529,19 @@ def test_other_verbs_purge_too(
 ):
     CommentFactory(article=article)
     with (
-        mock.patch("pagecache.versions.purge_articles") as purge,
+        mock.patch("pagecache.purges.purge_articles") as purge,
         django_capture_on_commit_callbacks(execute=True),
     ):
         verb(Comment.objects.all(), by=moderator_account)
-    purge.assert_called_once_with([article.pk])
+    # A published response taken down: a takedown of the story's pages (issue 15 §5).
+    purge.assert_called_once_with([article.pk], takedown=True, listed=False)
 
 
 def test_delete_purges(article, django_capture_on_commit_callbacks):
     CommentFactory(article=article)
     with (
-        mock.patch("pagecache.versions.purge_articles") as purge,
+        mock.patch("pagecache.purges.purge_articles") as purge,
         django_capture_on_commit_callbacks(execute=True),
     ):
         delete_comments(Comment.objects.all())
-    purge.assert_called_once_with([article.pk])
+    purge.assert_called_once_with([article.pk], takedown=True, listed=False)

@@ -119,12 +119,6 @@ def test_each_page_of_a_list_is_cached_on_its_own(client, two_pages_of_stories):
     assert "Oldest story" in text(client, "/?page=2")
 
 
-def test_a_page_number_spelled_oddly_is_answered_but_not_kept(client, two_pages_of_stories):
-    cache_page(client, "/?page=02")
-    quietly_rename(two_pages_of_stories, "Renamed quietly")
-    assert "Renamed quietly" in text(client, "/?page=02")
-
-
 def test_a_page_of_responses_past_the_last_is_answered_but_not_kept(client, story, pages_only):
     CommentFactory(article=story, body="The only response")
     cache_page(client, story.get_absolute_url() + "?cpage=7")
@@ -377,18 +371,21 @@ def test_the_form_disappears_when_comments_close_without_a_purge(client, setting
 
 @pytest.mark.parametrize("cookie", pagecache.personal_cookies())
 def test_a_cached_page_is_never_served_to_a_reader_with_a_personal_cookie(
-    client, story, pages_only, cookie
+    client, story, pages_only, cookie, real_cookie
 ):
     cache_page(client, story.get_absolute_url())
     quietly_rename(story, "Renamed quietly")
-    client.cookies[cookie] = "something"
+    client.cookies[cookie] = real_cookie(cookie)
     assert "Renamed quietly" in text(client, story.get_absolute_url())
 
 
 @pytest.mark.parametrize("cookie", pagecache.personal_cookies())
-def test_a_page_rendered_for_a_personal_cookie_is_never_stored(client, story, pages_only, cookie):
-    client.cookies[cookie] = "something"
+def test_a_page_rendered_for_a_personal_cookie_is_never_stored(
+    client, story, pages_only, cookie, real_cookie
+):
     for _ in range(3):
+        # Again each time: a flash message is shown once, and its cookie deleted.
+        client.cookies[cookie] = real_cookie(cookie)
         text(client, story.get_absolute_url())
     quietly_rename(story, "Renamed quietly")
     client.cookies.pop(cookie)
@@ -396,8 +393,8 @@ def test_a_page_rendered_for_a_personal_cookie_is_never_stored(client, story, pa
 
 
 @pytest.mark.parametrize("cookie", pagecache.personal_cookies())
-def test_a_page_for_a_personal_cookie_is_private(client, story, cookie):
-    client.cookies[cookie] = "something"
+def test_a_page_for_a_personal_cookie_is_private(client, story, cookie, real_cookie):
+    client.cookies[cookie] = real_cookie(cookie)
     cache_control = client.get(story.get_absolute_url())["Cache-Control"]
     assert "private" in cache_control
     assert "no-store" in cache_control
@@ -560,7 +557,7 @@ def test_a_purge_that_fails_after_the_commit_does_not_undo_the_editors_save(monk
     def fail(article_ids):
         raise ConnectionError("The cache is unreachable")
 
-    monkeypatch.setattr(pagecache.versions, "purge_articles", fail)
+    monkeypatch.setattr(pagecache.purges, "purge_articles", fail)
     story = ArticleFactory(headline="Before")
     story.headline = "After"
 

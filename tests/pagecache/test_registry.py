@@ -19,9 +19,18 @@ def test_personal_cookies_are_djangos_and_those_the_apps_registered(settings):
     )
 
 
-def test_a_cookie_the_comments_app_registered_makes_a_request_personal(rf):
-    request = rf.get("/", HTTP_COOKIE="newsroom_pending=1")
+def test_a_cookie_the_comments_app_registered_makes_a_request_personal(rf, real_cookie):
+    request = rf.get("/", HTTP_COOKIE=f"newsroom_pending={real_cookie('newsroom_pending')}")
     assert pagecache.is_personal(request)
+
+
+def test_a_cookie_registered_without_a_check_counts_whatever_its_value(rf):
+    registry.register(personal_cookies=["test_personal"])
+    try:
+        assert pagecache.is_personal(rf.get("/", HTTP_COOKIE="test_personal=x"))
+    finally:
+        registry._personal_cookies.pop("test_personal")
+        registry._forget_personal_cookies()
 
 
 def test_the_next_publication_is_what_the_articles_app_says():

@@ -97,6 +97,206 @@ def test_a_page_purged_before_the_outage_is_served_as_last_cached(client, articl
     assert again.content == first.content
 
 
+# --- Takedowns never come back (issue 15 §5) --------------------------------------------
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what happens after the commit (the purges and tombstones) as the block ends."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def cached(client, *urls):
+    """Each page asked twice: the first render of a story's address learns
+    which story it shows, the second is kept."""
+    for url in urls:
+        for _ in range(2):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="ed", groups=["Editors"], is_staff=True)
+
+
+def test_an_unpublished_story_is_not_served_from_the_cache_during_an_outage(
+    client, article, editor, committed
+):
+    from articles.publishing import unpublish_article
+
+    cached(client, article.get_absolute_url())
+    with committed():
+        unpublish_article(article, by=editor)  # a legal takedown
+    with connection.execute_wrapper(database_down):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 503
+    assert "Council approves the bridge budget" not in response.content.decode()
+
+
+def test_the_home_page_cached_before_a_takedown_is_a_503_during_an_outage(
+    client, article, editor, committed
+):
+    from articles.publishing import unpublish_article
+
+    cached(client, "/")
+    with committed():
+        unpublish_article(article, by=editor)
+    with connection.execute_wrapper(database_down):
+        response = client.get("/")
+    assert response.status_code == 503
+
+
+def test_the_feed_cached_before_a_takedown_is_a_503_during_an_outage(
+    client, article, editor, committed
+):
+    from articles.publishing import unpublish_article
+
+    cached(client, "/feed/")
+    with committed():
+        unpublish_article(article, by=editor)
+    with connection.execute_wrapper(database_down):
+        response = client.get("/feed/")
+    assert response.status_code == 503
+
+
+def test_a_deleted_story_is_not_served_from_the_cache_during_an_outage(client, article, committed):
+    cached(client, article.get_absolute_url(), "/")
+    with committed():
+        Article.objects.get(pk=article.pk).delete()
+    with connection.execute_wrapper(database_down):
+        assert client.get(article.get_absolute_url()).status_code == 503
+        assert client.get("/").status_code == 503
+
+
+def test_a_story_saved_back_to_draft_in_the_admin_is_a_takedown_too(client, article, committed):
+    cached(client, article.get_absolute_url())
+    with committed():
+        story = Article.objects.get(pk=article.pk)
+        story.status = Article.Status.DRAFT
+        story.save()  # what the admin's form does
+    with connection.execute_wrapper(database_down):
+        assert client.get(article.get_absolute_url()).status_code == 503
+
+
+def test_a_story_merely_edited_still_gets_its_last_copy_during_an_outage(
+    client, article, committed
+):
+    cached(client, article.get_absolute_url(), "/")
+    first = client.get(article.get_absolute_url())
+    with committed():
+        story = Article.objects.get(pk=article.pk)
+        story.standfirst = "A corrected standfirst."
+        story.save()  # purged, not taken down
+    with connection.execute_wrapper(database_down):
+        again = client.get(article.get_absolute_url())
+        home = client.get("/")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert home.status_code == 200
+
+
+def test_a_list_cached_after_the_takedown_is_still_served_during_an_outage(
+    client, article, editor, committed
+):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from articles.publishing import unpublish_article
+
+    ferry = ArticleFactory(headline="Ferry timetable changes")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        cached(client, "/")
+        with committed():
+            unpublish_article(article, by=editor)
+        clock.shift(datetime.timedelta(seconds=30))
+        cached(client, "/")  # rendered again, without the story
+        with committed():
+            ferry.save()  # an edit: the copy is out of date, its last copy all there is
+        with connection.execute_wrapper(database_down):
+            response = client.get("/")
+    assert response.status_code == 200
+    assert "Ferry timetable changes" in response.content.decode()
+    assert "Council approves the bridge budget" not in response.content.decode()
+
+
+def test_a_rejected_response_is_not_served_from_the_cache_during_an_outage(
+    client, article, editor, committed
+):
+    from comments.moderation import reject_comments
+
+    CommentFactory(article=article, body="A response the lawyers want gone.")
+    cached(client, article.get_absolute_url())
+    with committed():
+        reject_comments(Comment.objects.all(), by=editor)
+    with connection.execute_wrapper(database_down):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 503
+    assert "lawyers" not in response.content.decode()
+
+
+def test_a_rejected_response_leaves_the_lists_last_copies_alone(client, article, editor, committed):
+    from comments.moderation import reject_comments
+
+    CommentFactory(article=article)
+    cached(client, "/")
+    with committed():
+        reject_comments(Comment.objects.all(), by=editor)
+    with connection.execute_wrapper(database_down):
+        assert client.get("/").status_code == 200  # lists show no response, only counts
+
+
+def test_rejecting_a_response_never_published_is_no_takedown(client, article, editor, committed):
+    from comments.moderation import reject_comments
+
+    CommentFactory(article=article, status=Comment.Status.PENDING)
+    cached(client, article.get_absolute_url())
+    with committed():
+        reject_comments(Comment.objects.all(), by=editor)
+    with connection.execute_wrapper(database_down):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_line_redacted_in_the_admin_is_not_served_from_the_cache_during_an_outage(
+    client, article, committed
+):
+    from comments.moderation import comments_edited
+
+    comment = CommentFactory(article=article, body="A line the lawyers want gone.")
+    cached(client, article.get_absolute_url())
+    with committed():
+        Comment.objects.filter(pk=comment.pk).update(body="[Removed by a moderator]")
+        comments_edited([article.pk])  # what the admin's change page calls
+    with connection.execute_wrapper(database_down):
+        assert client.get(article.get_absolute_url()).status_code == 503
+
+
+def test_erased_names_are_not_served_from_the_cache_during_an_outage(client, article, committed):
+    from comments.privacy import erase_commenter_data
+
+    CommentFactory(article=article, author_name="Jane Erased", author_email="jane@example.org")
+    cached(client, article.get_absolute_url())
+    with committed():
+        erase_commenter_data(["jane@example.org"])
+    with connection.execute_wrapper(database_down):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 503
+    assert "Jane Erased" not in response.content.decode()
+
+
+def test_a_cache_that_cannot_show_the_tombstones_serves_no_old_copy(redis_proxy):
+    # The entry came back a moment ago, then Redis went away: a takedown
+    # cannot be ruled out, so the last copy is not served (it fails closed).
+    from pagecache import pages
+
+    redis_proxy.down = True
+    entry = {"dependencies": ["pagecache:v:article:7"], "rendered": 0.0}
+    assert pages._taken_down(entry)
+
+
 def test_a_page_never_cached_is_the_503_during_an_outage(client, article):
     other = ArticleFactory(headline="Ferry timetable changes")
     client.get(article.get_absolute_url())
