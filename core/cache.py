@@ -112,6 +112,11 @@ class FailSoftRedisCache(RedisCache):
         self._back_off(failure)
         raise CacheUnavailable(f"{type(failure).__name__}: {failure}") from failure
 
+    def ping(self):
+        """Whether Redis answers now: one PING, past the back-off and its
+        socket timeouts (for /readyz, core/health.py). Raises as redis-py does."""
+        return bool(self._cache.get_client().ping())
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(super().add, False, key, value, timeout, version)
 

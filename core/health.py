@@ -24,12 +24,13 @@ method the ordinary way, and keep the addresses in the URLconf.
 """
 
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from redis.exceptions import RedisError
+
+from core.cache import FailSoftRedisCache
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
@@ -82,9 +83,8 @@ def cache_answers():
     read."""
     cache = caches["default"]
     try:
-        if isinstance(cache, RedisCache):
-            # Django's RedisCache keeps its redis-py client behind `_cache`.
-            return bool(cache._cache.get_client().ping())
+        if isinstance(cache, FailSoftRedisCache):
+            return cache.ping()
         cache.get("newsroom:readyz")
     except (RedisError, OSError, DatabaseError):
         return False
