@@ -158,20 +158,21 @@ CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="newsroom")
 CACHE_BACKEND = env.str(
     "CACHE_BACKEND", default="redis" if REDIS_URL else ("locmem" if DEBUG else "database")
 )
+# Django's RedisCache, but a dead Redis is a miss, logged, never an error: the
+# site serves from the database (core/cache.py). Fail fast, then leave Redis
+# alone for a few seconds (issue 8).
+REDIS_CACHE = {
+    "BACKEND": "core.cache.FailSoftRedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        "retry_after": env.float("CACHE_RETRY_AFTER_SECONDS", default=5),
+    },
+}
 CACHES = {
     "default": {
-        "redis": {
-            # Django's RedisCache, but a dead Redis is a miss, logged, never an
-            # error: the site serves from the database (core/cache.py).
-            "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": REDIS_URL,
-            # Fail fast, then leave Redis alone for a few seconds (issue 8).
-            "OPTIONS": {
-                "socket_connect_timeout": 0.5,
-                "socket_timeout": 0.5,
-                "retry_after": env.float("CACHE_RETRY_AFTER_SECONDS", default=5),
-            },
-        },
+        "redis": REDIS_CACHE,
         # Django keeps 300 entries by default in these two, then drops a third:
         # too few for the page cache (a page of ~60 KB per address).
         "database": {
@@ -196,15 +197,7 @@ CACHES = {
     # and is atomic (core/dbcache.py). Local memory, its own, for the
     # development server and tests. RATELIMIT_BACKEND overrides.
     "ratelimit": {
-        "redis": {
-            "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "socket_connect_timeout": 0.5,
-                "socket_timeout": 0.5,
-                "retry_after": env.float("CACHE_RETRY_AFTER_SECONDS", default=5),
-            },
-        },
+        "redis": REDIS_CACHE,
         "database": {
             "BACKEND": "core.dbcache.CounterDatabaseCache",
             "LOCATION": "newsroom_ratelimit",
