@@ -226,7 +226,7 @@ def _serve(request, key, dependencies, render):
         # copy this page had, out of date by a purge or two, beats "back in a
         # moment" (it is still in the cache until its own timeout); unless
         # something it shows was taken down since it was rendered.
-        if _taken_down(entry):
+        if taken_down_since_rendered(entry):
             logger.warning(
                 "Database unavailable: the last cached copy of %s shows what was taken down",
                 request.path,
@@ -276,7 +276,7 @@ def _lookup(key, dependencies):
     return entry, current, guessed, fetched
 
 
-def _taken_down(entry):
+def taken_down_since_rendered(entry):
     """Whether anything this copy shows was taken down after it was rendered
     (a copy stored before tombstones existed: if anything it shows was). A
     cache that cannot say: taken down (a takedown fails closed)."""

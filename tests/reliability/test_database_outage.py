@@ -294,7 +294,7 @@ def test_a_cache_that_cannot_show_the_tombstones_serves_no_old_copy(redis_proxy)
 
     redis_proxy.down = True
     entry = {"dependencies": ["pagecache:v:article:7"], "rendered": 0.0}
-    assert pages._taken_down(entry)
+    assert pages.taken_down_since_rendered(entry)
 
 
 def test_a_page_never_cached_is_the_503_during_an_outage(client, article):
