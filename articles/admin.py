@@ -10,6 +10,10 @@ Who may do what (issue 2 §4):
   story is read-only (a POST to it is refused with 403). All of it is enforced
   here on the server, not by hiding widgets.
 State changes go through the verbs in `articles.publishing`.
+
+Revisions (issue 17, articles/revisions.py): every save here records one;
+History lists them, any two compare, one can be restored; a save from a
+form opened before someone else's save is refused with the difference shown.
 """
 
 from django import forms
@@ -27,6 +31,8 @@ from core.numbers import BIGINT_DIGITS, parse_number
 from core.security import NonceMediaAdminMixin
 from pagecache.admin import PurgeWarningsMixin
 
+from . import revisions
+from .diff import compare
 from .forms import (
     ArticleAdminForm,
     AuthorAdminForm,
@@ -50,9 +56,12 @@ from .models import (
 from .pagination import CappedCountAdminMixin
 from .publishing import (
     can_publish,
+    can_restore,
+    can_see_history,
     can_share,
     create_share_link,
     publish_article,
+    restore_version,
     revoke_share_link,
     submit_for_review,
     unpublish_article,
@@ -209,7 +218,7 @@ class ArticleAdmin(
     list_per_page = 50
     actions = ["publish_now", "unpublish", "send_for_review"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "edit_version"]}),
         ("Where it appears", {"fields": ["section", "tags", "is_lead"]}),
         (
             "Hero image",
@@ -282,7 +291,15 @@ class ArticleAdmin(
         # Read-only (a writer on a published story): the body as it reads,
         # not its HTML source.
         return [
-            (name, {**options, "fields": [_rendered(field) for field in options["fields"]]})
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        _rendered(field) for field in options["fields"] if field != "edit_version"
+                    ],
+                },
+            )
             for name, options in fieldsets
         ]
 
@@ -306,23 +323,66 @@ class ArticleAdmin(
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the inlines: the revision holds the story as saved, whole.
+        note = ""
+        if form.overwrote is not None:
+            overwrote = form.overwrote
+            note = (
+                f"saved over a newer version ({overwrote.saved_by}, "
+                f"{revisions.time_label(overwrote.saved_at)})"
+            )
+        revisions.record_revision(
+            form.instance,
+            by=request.user,
+            before=form.before,
+            summary=None if change else "created",
+            note=note,
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         story_id = parse_number(object_id, max_digits=BIGINT_DIGITS)
         if story_id is not None:
             extra_context["preview_url"] = preview_url(story_id)
             extra_context["share_url"] = reverse("admin:articles_article_share", args=[story_id])
+            article = Article.objects.filter(pk=story_id).first()
+            if article is not None and request.method == "GET":
+                revisions.record_opening(article, request.user)
+                extra_context["opened_by_others"] = list(
+                    revisions.opened_by_others(article, request.user)
+                )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if form.conflict is not None:
+            # Theirs: the story as saved now. Yours: the form as typed.
+            theirs = revisions.snapshot_of(Article.objects.get(pk=obj.pk))
+            formsets = [inline.formset for inline in context["inline_admin_formsets"]]
+            yours = revisions.snapshot_of_form(form, formsets)
+            context["conflict"] = form.conflict
+            context["conflict_changes"] = compare(theirs, yours)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- Preview links (articles.publishing: create_share_link, revoke_share_link) --
 
     def get_urls(self):
-        share = path(
-            "<path:object_id>/share/",
-            self.admin_site.admin_view(self.share_view),
-            name="articles_article_share",
-        )
-        return [share, *super().get_urls()]
+        def story_path(route, view, name):
+            return path(
+                f"<path:object_id>/{route}",
+                self.admin_site.admin_view(view),
+                name=f"articles_article_{name}",
+            )
+
+        return [
+            story_path("share/", self.share_view, "share"),
+            story_path("history/compare/", self.compare_view, "compare"),
+            story_path("history/<int:revision_id>/restore/", self.restore_view, "restore"),
+            story_path("history/purge/", self.purge_history_view, "purge_history"),
+            *super().get_urls(),
+        ]
 
     def share_view(self, request, object_id):
         """Make a preview link for a story that is not public yet (its address
@@ -365,6 +425,138 @@ class ArticleAdmin(
         response = TemplateResponse(request, "admin/articles/article/share.html", context)
         response["Cache-Control"] = "private, no-store"  # it may hold a new link's token
         return response
+
+    # --- Revisions (articles.revisions; who may restore: articles.publishing) -------
+
+    def _story_with_history(self, request, object_id):
+        """The story whose history `request.user` may see, or 404 / 403."""
+        story_id = parse_number(object_id, max_digits=BIGINT_DIGITS)
+        article = Article.objects.filter(pk=story_id).first() if story_id else None
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404("No such story.")
+        may_change = self.has_change_permission(request, article)
+        if not can_see_history(request.user, article, may_change=may_change):
+            raise PermissionDenied("You may see the history of the stories you may edit.")
+        return article
+
+    def _revision(self, article, revision_id):
+        revision = revisions.revision_of(article, revision_id)
+        if revision is None:
+            raise Http404("This story has no such revision.")
+        return revision
+
+    def _history_context(self, request, article, title, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "article": article,
+            "may_restore": can_restore(request.user, article),
+            **context,
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every revision of the story, newest first (Django's own History
+        lists admin log entries; the revisions say more)."""
+        article = self._story_with_history(request, object_id)
+        history = list(revisions.revisions_of(article))
+        context = self._history_context(
+            request,
+            article,
+            f"History of “{article}”",
+            history=history,
+            may_purge=request.user.is_superuser,
+        )
+        return TemplateResponse(request, "admin/articles/article/history.html", context)
+
+    def compare_view(self, request, object_id):
+        """Two revisions side by side: ?from=ID&to=ID (without `from`, the
+        revision before `to`; without `to`, the newest)."""
+        article = self._story_with_history(request, object_id)
+        history = list(revisions.revisions_of(article).values_list("pk", flat=True))
+        to_id = parse_number(request.GET.get("to"), max_digits=BIGINT_DIGITS)
+        from_id = parse_number(request.GET.get("from"), max_digits=BIGINT_DIGITS)
+        if to_id is None and history:
+            to_id = history[0]
+        if from_id is None and to_id in history and history.index(to_id) + 1 < len(history):
+            from_id = history[history.index(to_id) + 1]
+        newer, older = self._revision(article, to_id), self._revision(article, from_id)
+        if (older.date_created, older.pk) > (newer.date_created, newer.pk):
+            newer, older = older, newer
+        changes = compare(
+            revisions.snapshot_of_stored(revisions.stored_story(article.pk, older)),
+            revisions.snapshot_of_stored(revisions.stored_story(article.pk, newer)),
+        )
+        context = self._history_context(
+            request,
+            article,
+            f"Compare two versions of “{article}”",
+            older=older,
+            newer=newer,
+            changes=changes,
+        )
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def restore_view(self, request, object_id, revision_id):
+        """Confirm, then restore: what will change, and what cannot come back."""
+        article = self._story_with_history(request, object_id)
+        revision = self._revision(article, revision_id)
+        if not can_restore(request.user, article):
+            raise PermissionDenied("You may restore only your own drafts.")
+        may_publish = can_publish(request.user)
+        with_status = may_publish and request.POST.get("with_status") == "on"
+        error = None
+        if request.method == "POST":
+            try:
+                plan = restore_version(article, revision, by=request.user, with_status=with_status)
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+            else:
+                self._report_restore(request, plan)
+                return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        plan = revisions.plan_restore(article, revision, with_status=with_status)
+        stored = plan.stored.story
+        context = self._history_context(
+            request,
+            article,
+            f"Restore a version of “{article}”",
+            revision=revision,
+            plan=plan,
+            error=error,
+            may_publish=may_publish,
+            stored_status=Article.Status(stored.get("status") or "draft").label,
+            stored_time=revisions.time_label(stored.get("published_at")),
+        )
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
+
+    def _report_restore(self, request, plan):
+        when = revisions.time_label(plan.revision.date_created)
+        self.message_user(request, f"The version of {when} was restored.", messages.SUCCESS)
+        if plan.missing:
+            self.message_user(
+                request, "Not restored: " + "; ".join(plan.missing) + ".", messages.WARNING
+            )
+
+    def purge_history_view(self, request, object_id):
+        """Superusers only: delete the story's whole history (a legal takedown)."""
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only superusers may purge a story's history.")
+        article = self._story_with_history(request, object_id)
+        if request.method == "POST":
+            revisions.purge_history(article, by=request.user)
+            self.message_user(
+                request,
+                "The story's history was purged: no earlier text is kept.",
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:articles_article_history", args=[article.pk]))
+        context = self._history_context(
+            request,
+            article,
+            f"Purge the history of “{article}”",
+            count=revisions.revisions_of(article).count(),
+        )
+        return TemplateResponse(request, "admin/articles/article/purge_history.html", context)
 
     # --- Actions: each calls a verb from articles.publishing ------------------------
 

@@ -7,8 +7,10 @@ validation.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from . import revisions
 from .models import Article, Author, Byline, PullQuote, Section, Source, Tag
 
 
@@ -16,6 +18,16 @@ class ArticleAdminForm(forms.ModelForm):
     # Set per request by ArticleAdmin.get_form (it builds a new form class each
     # time): writers may not choose "Published".
     may_publish = True
+    # The story's version when this form was opened (Article.version): a save
+    # from a form older than the story is refused (revisions.find_conflict).
+    # A client that sends none (a script) is not checked.
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Ticked on the conflict page to save over the newer version on purpose.
+    # Its value is the version being overwritten: a third save meanwhile is
+    # refused again.
+    # (The conflict message draws it as a checkbox: templates/admin/articles/
+    # article/change_form.html.)
+    overwrite_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     class Meta:
         model = Article
@@ -42,6 +54,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Set by clean(): the story before this save (for the revision's
+        # summary), and the conflict found, or the one overwritten on purpose.
+        self.before = None
+        self.conflict = None
+        self.overwrote = None
+        if self.instance.pk:
+            self.fields["edit_version"].initial = self.instance.version
         status = self.fields.get("status")
         if status is not None and not self.may_publish:
             # Not just hidden: a posted "published" is an invalid choice.
@@ -59,7 +78,30 @@ class ArticleAdminForm(forms.ModelForm):
             # "Published" with no time means now, as the "Publish now" action does;
             # set before the model's clean() so the slug-per-day rule sees the date.
             cleaned_data["published_at"] = timezone.now()
+        if self.instance.pk:
+            self._check_version(cleaned_data)
         return cleaned_data
+
+    def _check_version(self, cleaned_data):
+        seen = cleaned_data.get("edit_version")
+        if seen is None and "edit_version" not in self.data:
+            return
+        conflict = revisions.find_conflict(self.instance, seen)
+        if conflict is None:
+            self.before = revisions.snapshot_of(self.instance)
+            return
+        if cleaned_data.get("overwrite_version") == conflict.version:
+            self.overwrote = conflict
+            self.before = revisions.snapshot_of(self.instance)
+            return
+        self.conflict = conflict
+        raise ValidationError(
+            "%(who)s saved this story at %(when)s, after you opened it, so your changes "
+            "were not saved. They are still in the form below. Compare the two versions, "
+            "then reload theirs or save yours over it.",
+            params={"who": conflict.saved_by, "when": revisions.time_label(conflict.saved_at)},
+            code="edit_conflict",
+        )
 
 
 class BylineInlineForm(forms.ModelForm):

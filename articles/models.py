@@ -392,6 +392,10 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    # Moves on with every save (Article.save): the admin form carries the
+    # number it was opened at, and a save from an older one is refused as an
+    # edit conflict (articles/revisions.py, issue 17).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -436,7 +440,15 @@ class Article(models.Model):
         self._was_public = (
             before.is_public if before is not None else (not is_new and self.is_public)
         )
+        if not is_new:
+            # In the database, not from this copy: a copy read before someone
+            # else's save must not hand out their number again.
+            self.version = models.F("version") + 1
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "version"]
         super().save(*args, **kwargs)
+        if not is_new:
+            self.refresh_from_db(fields=["version"])
         changes_when = update_fields is None or {"status", "published_at"} & set(update_fields)
         if changes_when and not is_new:
             # The bylines' copies (Byline's docstring); a new story has no bylines yet.
@@ -621,6 +633,24 @@ class Article(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class OpenedStory(models.Model):
+    """Who has a story's admin page open: "Opened by NAME at TIME" for the
+    others (issue 17 §2). A notice only: the edit conflict check is the
+    version number, never this."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="unique_opened_story"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} opened by {self.user}"
 
 
 class Byline(models.Model):

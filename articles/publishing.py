@@ -1,10 +1,11 @@
 """The newsroom's verbs: submit a story for review, publish it (now or on a
-schedule), unpublish it; make and revoke preview links for it.
+schedule), unpublish it; restore one of its revisions; make and revoke
+preview links for it.
 
 Admin actions call these; so should anything else that moves a story between
 states, so that the permission and the rules below are checked in one place.
-Each verb saves only the fields it changes, inside a transaction, and returns
-the article.
+Each verb saves only the fields it changes, inside a transaction, records a
+revision (articles/revisions.py) and returns the article.
 
 "Scheduled" is not a state of its own: a published story whose `published_at`
 is in the future is scheduled, and `Article.objects.published()` lets it out
@@ -20,6 +21,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from . import revisions
 from .models import Article, ShareLink, share_token_hash
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -59,7 +61,8 @@ def publish_article(article, *, by, at=None):
         )
     article.status = Article.Status.PUBLISHED
     article.published_at = published_at
-    _save(article, "status", "published_at")
+    what = "scheduled" if published_at > now else "published"
+    _save(article, "status", "published_at", by=by, summary=f"status ({what})")
     return article
 
 
@@ -77,7 +80,7 @@ def unpublish_article(article, *, by):
     _require_publish_permission(by)
     if article.status != Article.Status.DRAFT:
         article.status = Article.Status.DRAFT
-        _save(article, "status")
+        _save(article, "status", by=by, summary="status (unpublished)")
     return article
 
 
@@ -94,8 +97,41 @@ def submit_for_review(article, *, by):
             code="not_a_draft",
         )
     article.status = Article.Status.REVIEW
-    _save(article, "status")
+    _save(article, "status", by=by, summary="status (submitted for review)")
     return article
+
+
+def can_see_history(user, article, *, may_change):
+    """Editors see and compare every story's revisions; writers those of the
+    stories they may change (`may_change`: the admin's answer for this story)."""
+    return can_publish(user) or may_change
+
+
+def can_restore(user, article):
+    """Editors restore any story's revisions; a writer only those of a draft
+    (or story in review) that they created."""
+    if can_publish(user):
+        return True
+    return (
+        user.has_perm("articles.change_article")
+        and article.created_by_id is not None
+        and article.created_by_id == user.pk
+        and article.status != Article.Status.PUBLISHED
+    )
+
+
+def restore_version(article, revision, *, by, with_status=False):
+    """Bring the story back as `revision` had it (articles/revisions.py:
+    normal saves, a new revision). Its status and publication time stay as
+    they are now unless `with_status`, which only editors may ask for.
+    Returns the plan it carried out (what changed, what could not be)."""
+    if not can_restore(by, article):
+        raise PermissionDenied("You may restore only your own drafts.")
+    if with_status:
+        _require_publish_permission(by)
+    plan = revisions.plan_restore(article, revision, with_status=with_status)
+    revisions.restore(article, plan, by=by)
+    return plan
 
 
 def can_share(user, article):
@@ -167,7 +203,9 @@ def _require_publish_permission(user):
         raise PermissionDenied("Only editors may publish, schedule or unpublish stories.")
 
 
-def _save(article, *fields):
-    # `updated_at` is auto_now: with update_fields it only moves when named.
+def _save(article, *fields, by, summary):
+    # `updated_at` is auto_now: with update_fields it only moves when named
+    # (`version` is added by Article.save, so an open form learns of it).
     with transaction.atomic():
         article.save(update_fields=[*fields, "updated_at"])
+        revisions.record_revision(article, by=by, summary=summary)

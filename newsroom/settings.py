@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "axes",
+    # A story's revisions: its tables and models only; articles/revisions.py
+    # records and restores them (never reversion's own raw-save revert).
+    "reversion",
     # Ours. core and pagecache import no other app of ours; comments depends
     # on articles, never the reverse (make lint holds these: .importlinter).
     "core",
@@ -408,6 +411,11 @@ LOGGING = {
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=12)
 # Django 6 behaviour now: a URL typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
+# How many revisions each story keeps, newest first (articles/revisions.py);
+# unset or 0: all of them.
+REVISIONS_KEEP = env.int("REVISIONS_KEEP", default=0)
+# "Opened by NAME at TIME" on a story's admin page, for this many minutes.
+STORY_OPENED_MINUTES = env.int("STORY_OPENED_MINUTES", default=15)
 
 # --- Comments -----------------------------------------------------------------
 # "Leave a Response" (comments/). The policy that reads these lives in
