@@ -55,7 +55,9 @@ QUOTE_TEXT_FIELDS = {"text"}
 SOURCE_TEXT_FIELDS = {"quoted_text"}
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# A word with the space after it: spaces alone never match, so a changed
+# phrase reads as one deletion and one insertion.
+_TOKENS = re.compile(r"^\s+|\S+\s*")
 
 
 def body_text(body_html):
@@ -94,12 +96,24 @@ def word_diff(before, after):
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     pairs = []
     for op, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        if op in ("equal", "delete", "replace"):
-            kind = "equal" if op == "equal" else "delete"
-            _append(pairs, kind, "".join(old[old_start:old_end]))
-        if op in ("insert", "replace"):
-            _append(pairs, "insert", "".join(new[new_start:new_end]))
+        removed, added = "".join(old[old_start:old_end]), "".join(new[new_start:new_end])
+        if op == "equal":
+            _append(pairs, "equal", removed)
+            continue
+        # The space after a replaced phrase is kept, not changed.
+        shared = _trailing_space(removed) if op == "replace" else ""
+        if shared and _trailing_space(added) == shared:
+            removed, added = removed[: -len(shared)], added[: -len(shared)]
+        else:
+            shared = ""
+        _append(pairs, "delete", removed)
+        _append(pairs, "insert", added)
+        _append(pairs, "equal", shared)
     return pairs
+
+
+def _trailing_space(text):
+    return text[len(text.rstrip()) :]
 
 
 def _append(pairs, op, text):

@@ -64,3 +64,63 @@ def png_upload(name="picture.png", size=(40, 30)):
     output = io.BytesIO()
     Image.new("RGB", size, (30, 90, 160)).save(output, "PNG")
     return SimpleUploadedFile(name, output.getvalue(), content_type="image/png")
+
+
+def story_as_shown(article, **fields):
+    """What a browser posts back from a story's change page: every field and
+    inline row as they are now, the version the page was opened at, and
+    `fields` over them. Rows are the story's bylines, sources and quotes."""
+    article.refresh_from_db()
+    data = article_form(
+        article.section,
+        published_at=article.published_at,
+        headline=article.headline,
+        slug=article.slug,
+        standfirst=article.standfirst,
+        body=article.body,
+        status=article.status,
+        hero_alt=article.hero_alt,
+        hero_caption=article.hero_caption,
+        hero_credit=article.hero_credit,
+        edit_version=str(article.version),
+    )
+    data["tags"] = [str(pk) for pk in article.tags.values_list("pk", flat=True)]
+    rows = {
+        "bylines": [
+            {"id": b.pk, "article": article.pk, "author": b.author_id, "order": b.order}
+            for b in article.bylines.all()
+        ],
+        "sources": [
+            {
+                "id": s.pk,
+                "article": article.pk,
+                "title": s.title,
+                "kind": s.kind,
+                "url": s.url,
+                "published_on": s.published_on or "",
+                "publisher": s.publisher,
+                "quoted_text": s.quoted_text,
+                "archive_url": s.archive_url,
+                "order": s.order,
+            }
+            for s in article.sources.all()
+        ],
+        "pull_quotes": [
+            {
+                "id": q.pk,
+                "article": article.pk,
+                "text": q.text,
+                "speaker": q.speaker,
+                "speaker_role": q.speaker_role,
+                "source": q.source_id or "",
+                "after_paragraph": q.after_paragraph,
+            }
+            for q in article.pull_quotes.all()
+        ],
+    }
+    for prefix, prefix_rows in rows.items():
+        data.update(inline_rows(prefix, prefix_rows, initial=len(prefix_rows)))
+    if not article.comments_open:
+        del data["comments_open"]
+    data.update(fields)
+    return data
