@@ -55,9 +55,10 @@ QUOTE_TEXT_FIELDS = {"text"}
 SOURCE_TEXT_FIELDS = {"quoted_text"}
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
-# A word with the space after it: spaces alone never match, so a changed
-# phrase reads as one deletion and one insertion.
-_TOKENS = re.compile(r"^\s+|\S+\s*")
+# A word, or a run of punctuation, with the space after it: spaces alone
+# never match (a changed phrase reads as one deletion and one insertion), and
+# a sentence that gains a clause keeps its full stop.
+_TOKENS = re.compile(r"^\s+|[\w’'-]+\s*|[^\w\s]+\s*")
 
 
 def body_text(body_html):

@@ -13,8 +13,9 @@ def test_a_word_diff_marks_only_the_words_that_changed():
 
     assert pairs == [
         ("equal", "The work starts in "),
-        ("delete", "March."),
-        ("insert", "April."),
+        ("delete", "March"),
+        ("insert", "April"),
+        ("equal", "."),
     ]
 
 
@@ -51,6 +52,12 @@ def test_the_summary_names_the_fields_and_counts_the_quotes_and_sources():
     )
 
     assert summarise(compare(before, after)) == "body, section, 2 pull-quotes, 1 source"
+
+
+def test_a_clause_added_to_a_sentence_keeps_its_full_stop():
+    pairs = word_diff("It was against advice.", "It was against advice, she said.")
+
+    assert pairs == [("equal", "It was against advice"), ("insert", ", she said"), ("equal", ".")]
 
 
 def test_nothing_changed_says_so():

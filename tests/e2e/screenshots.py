@@ -6,9 +6,11 @@ server, demo content and browser as the e2e suite; the file name does not
 match `test_*.py`, so `make test` never rewrites the pictures.
 """
 
+import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.actions import (
@@ -106,3 +108,36 @@ def test_moderation_queue(new_context, demo):
     moderator.get_by_role("link", name="Comments", exact=True).first.click()
     expect(moderator.get_by_role("row").filter(has_text="Priya Shah")).to_be_visible()
     save(moderator, "moderation-queue.png")
+
+
+def test_revision_comparison(new_context, demo):
+    page = new_context(viewport=DESKTOP).new_page()
+    log_in(page, "editor")
+    page.goto(reverse("admin:articles_article_change", args=[demo.pk]))
+    page.get_by_label("Headline:").fill(demo.headline.replace("residents", "neighbours"))
+    page.get_by_label("Standfirst:").fill(demo.standfirst + " A second hearing is planned.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_role("link", name="History").click()
+    page.get_by_role("button", name="Compare the two chosen versions").click()
+    expect(page.locator("ins").first).to_be_visible()
+    save(page, "revision-comparison.png", full_page=True)
+
+
+def test_edit_conflict_message(new_context, demo):
+    first, second = (
+        new_context(viewport=DESKTOP).new_page(),
+        new_context(viewport=DESKTOP).new_page(),
+    )
+    change = reverse("admin:articles_article_change", args=[demo.pk])
+    log_in(first, "editor")
+    log_in(second, "admin")
+    first.goto(change)
+    second.goto(change)
+    first.get_by_label("Standfirst:").fill(demo.standfirst + " Updated by the news desk.")
+    first.get_by_role("button", name="Save and continue editing").click()
+    expect(first.get_by_text("was changed successfully", exact=False)).to_be_visible()
+    second.get_by_label("Headline:").fill(demo.headline + ", officials confirm")
+    second.get_by_role("button", name="Save and continue editing").click()
+    conflict = second.get_by_role("region", name=re.compile("Someone else saved"))
+    expect(conflict).to_be_visible()
+    save(conflict, "edit-conflict.png")
