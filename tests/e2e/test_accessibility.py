@@ -25,10 +25,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fast_antispam")]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def blocking_violations(page):
+def blocking_violations(page, context=None):
     """axe's serious and critical findings, one readable line per element,
     the comment form's frame included: axe is put into the frame too (once the
-    frame has loaded), and the page's axe checks it as part of the page."""
+    frame has loaded), and the page's axe checks it as part of the page.
+    `context`: a CSS selector, to check one part of a page only."""
     axe = Axe()
     frame = page.locator(FORM_FRAME)
     if frame.count():
@@ -36,7 +37,7 @@ def blocking_violations(page):
         frame.content_frame.locator("form, .comments-closed").first.wait_for()
         for child in page.main_frame.child_frames:
             child.evaluate(axe.axe_script)
-    results = axe.run(page)
+    results = axe.run(page, context=context)
     return [
         f"{violation['id']} ({violation['impact']}): {node['target']} — {violation['help']}"
         for violation in results.response["violations"]

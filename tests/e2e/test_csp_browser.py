@@ -112,3 +112,30 @@ def test_the_moderation_queue_meets_no_violation(watched, demo):
         found += violations(watched)
 
     assert found == []
+
+
+def test_the_revision_pages_meet_no_violation(watched, demo):
+    from articles import revisions
+
+    log_in(watched, "editor")
+    watched.goto(reverse("admin:articles_article_change", args=[demo.pk]))
+    watched.get_by_label("Headline:").fill(demo.headline + " (corrected)")
+    watched.get_by_role("button", name="Save and continue editing").click()
+    expect(watched.get_by_text(re.compile("was changed successfully"))).to_be_visible()
+    first = revisions.revisions_of(demo).last()
+    found = []
+    for path in (
+        reverse("admin:articles_article_history", args=[demo.pk]),
+        reverse("admin:articles_article_compare", args=[demo.pk]),
+        reverse("admin:articles_article_restore", args=[demo.pk, first.pk]),
+    ):
+        watched.goto(path)
+        watched.wait_for_load_state("networkidle")
+        # The diff's stylesheet applied: deletions struck through, with their marker.
+        if "compare" in path:
+            deleted = watched.locator("table.diff del").first
+            assert "line-through" in deleted.evaluate("e => getComputedStyle(e).textDecorationLine")
+            assert deleted.evaluate("e => getComputedStyle(e, '::before').content") == '"[−"'
+        found += violations(watched)
+
+    assert found == []
