@@ -88,6 +88,7 @@ class ArticleAdminForm(forms.ModelForm):
             return
         conflict = revisions.find_conflict(self.instance, seen)
         if conflict is None:
+            revisions.record_baseline(self.instance)
             self.before = revisions.snapshot_of(self.instance)
             return
         if cleaned_data.get("overwrite_version") == conflict.version:

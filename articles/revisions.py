@@ -356,6 +356,13 @@ def record_revision(article, *, by, before=None, summary=None, note=""):
     _prune(article)
 
 
+def record_baseline(article):
+    """A story from before revisions (or the shell) has none: keep it as it is,
+    before a save changes it, so that the first save can be undone too."""
+    if not revisions_of(article).exists():
+        record_revision(article, by=None, summary="first recorded version")
+
+
 def _prune(article):
     keep = settings.REVISIONS_KEEP
     if keep > 0:

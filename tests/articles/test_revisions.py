@@ -73,9 +73,20 @@ def story(editor):
 def test_an_admin_save_records_who_saved_and_what_changed(editor_client, editor, story):
     edit(editor_client, story, body="<p>The work starts in April.</p><p>The quay will close.</p>")
 
-    [revision] = history(story)
+    revision = history(story)[0]
     assert revision.user == editor
     assert revision.comment == "body"
+
+
+def test_a_story_from_before_revisions_is_kept_as_it_was_before_its_first_save(
+    editor_client, story
+):
+    edit(editor_client, story, body="<p>The work starts in April.</p>")
+
+    _, baseline = history(story)
+    assert baseline.user is None and baseline.comment == "first recorded version"
+    kept = revisions.snapshot_of_stored(revisions.stored_story(story.pk, baseline))
+    assert kept.fields["body"] == "The work starts in March.\n\nThe quay will close."
 
 
 def test_a_new_story_records_its_first_revision(editor_client):
@@ -110,7 +121,7 @@ def test_the_summary_counts_the_quotes_that_changed(editor_client, story):
 
 def test_a_revision_keeps_the_story_with_its_quotes_sources_and_byline(editor_client, story):
     edit(editor_client, story)
-    [revision] = history(story)
+    revision = history(story)[0]
 
     kept = revisions.snapshot_of_stored(revisions.stored_story(story.pk, revision))
 
@@ -158,7 +169,7 @@ def test_comparing_marks_deleted_and_inserted_words_with_text_not_colour_alone(
 ):
     edit(editor_client, story)
     edit(editor_client, story, body="<p>The work starts in April.</p><p>The quay will close.</p>")
-    newer, older = history(story)
+    newer, older = history(story)[:2]
 
     response = editor_client.get(compare_url(story), {"from": older.pk, "to": newer.pk})
 
@@ -172,7 +183,7 @@ def test_comparing_lists_other_fields_as_before_and_after(editor_client, story):
     edit(editor_client, story)
     other = SectionFactory(name="Business")
     edit(editor_client, story, section=str(other.pk))
-    newer, older = history(story)
+    newer, older = history(story)[:2]
 
     page = editor_client.get(
         compare_url(story), {"from": older.pk, "to": newer.pk}
@@ -184,7 +195,7 @@ def test_comparing_lists_other_fields_as_before_and_after(editor_client, story):
 def test_a_revision_of_another_story_is_not_found(editor_client, story):
     other = ArticleFactory()
     edit(editor_client, other)
-    [foreign] = history(other)
+    foreign = history(other)[0]
 
     response = editor_client.get(compare_url(story), {"to": foreign.pk})
 
@@ -229,7 +240,7 @@ def test_a_restore_is_itself_a_revision_saying_what_it_restored(editor_client, s
 
     latest = history(story)[0]
     assert latest.comment.startswith("headline; restored the version of")
-    assert len(history(story)) == 3
+    assert len(history(story)) == 4  # the story before the first save, two saves, the restore
 
 
 def test_the_confirmation_page_says_what_will_change(editor_client, story):
@@ -424,4 +435,4 @@ def test_an_editor_may_not_purge_a_history(editor_client, story):
     response = editor_client.post(reverse("admin:articles_article_purge_history", args=[story.pk]))
 
     assert response.status_code == 403
-    assert len(history(story)) == 1
+    assert len(history(story)) == 2
