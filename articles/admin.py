@@ -40,6 +40,7 @@ from .forms import (
     PullQuoteInlineForm,
     SectionAdminForm,
     SourceInlineForm,
+    StoryNoteInlineForm,
     TagAdminForm,
 )
 from .models import (
@@ -51,6 +52,7 @@ from .models import (
     Section,
     ShareLink,
     Source,
+    StoryNote,
     Tag,
 )
 from .pagination import CappedCountAdminMixin
@@ -182,6 +184,33 @@ class PullQuoteInline(StoryPartInline, admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class StoryNoteInline(admin.StackedInline):
+    """Corrections, clarifications, updates and editor's notes (issue 18 §1).
+    Editors add and change them; nobody deletes one (it is withdrawn instead);
+    writers see them."""
+
+    model = StoryNote
+    form = StoryNoteInlineForm
+    extra = 0
+    can_delete = False
+    fields = [("kind", "noted_at"), "text", "withdraw", ("amended_at", "withdrawn_at")]
+    readonly_fields = ["amended_at", "withdrawn_at"]
+    verbose_name = "note (correction, clarification, update)"
+    verbose_name_plural = "notes: corrections, clarifications, updates"
+
+    def has_add_permission(self, request, obj=None):
+        return can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article")
+
+
 class ShareLinkForm(forms.Form):
     days = forms.IntegerField(
         label="Valid for (days)",
@@ -197,7 +226,7 @@ class ArticleAdmin(
     PurgeWarningsMixin, CappedCountAdminMixin, NonceMediaAdminMixin, admin.ModelAdmin
 ):
     form = ArticleAdminForm
-    inlines = [BylineInline, SourceInline, PullQuoteInline]
+    inlines = [BylineInline, SourceInline, PullQuoteInline, StoryNoteInline]
     list_display = [
         "headline",
         "section",
@@ -322,6 +351,13 @@ class ArticleAdmin(
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is StoryNote:
+            for note_form in formset.forms:
+                if note_form.instance.pk is None:
+                    note_form.instance.created_by = request.user  # recorded, not shown
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

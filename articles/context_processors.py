@@ -50,6 +50,7 @@ def shell_links():
             "search": reverse("articles:search"),
             "feed": reverse("articles:feed"),
             "atom_feed": reverse("articles:atom_feed"),
+            "corrections": reverse("articles:corrections"),
             "bootstrap_css": static("vendor/bootstrap/bootstrap.min.css"),
             "site_css": static("css/newsroom.css"),
             "mark_svg": static("img/mark.svg"),

@@ -42,6 +42,12 @@ QUOTE_LABELS = {
     "source": "source",
     "after_paragraph": "after paragraph",
 }
+NOTE_LABELS = {
+    "text": "text",
+    "kind": "kind",
+    "noted_at": "date",
+    "state": "state",
+}
 SOURCE_LABELS = {
     "title": "title",
     "kind": "kind",
@@ -53,6 +59,7 @@ SOURCE_LABELS = {
 }
 QUOTE_TEXT_FIELDS = {"text"}
 SOURCE_TEXT_FIELDS = {"quoted_text"}
+NOTE_TEXT_FIELDS = {"text"}
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
 # A word, or a run of punctuation, with the space after it: spaces alone
@@ -75,6 +82,7 @@ class Snapshot:
     fields: dict
     quotes: list = field(default_factory=list)  # dicts keyed as QUOTE_LABELS
     sources: list = field(default_factory=list)  # dicts keyed as SOURCE_LABELS
+    notes: list = field(default_factory=list)  # dicts keyed as NOTE_LABELS
 
 
 @dataclass
@@ -86,7 +94,7 @@ class Change:
     before: str
     after: str
     words: list | None = None
-    part: str = ""  # "", "pull-quote" or "source": what the summary counts
+    part: str = ""  # "", "pull-quote", "source" or "note": what the summary counts
     row: str = ""  # which quote or source, for the summary's count
 
 
@@ -144,6 +152,9 @@ def compare(before, after):
     changes += _compare_rows(
         before.sources, after.sources, "Source", "source", SOURCE_LABELS, SOURCE_TEXT_FIELDS
     )
+    changes += _compare_rows(
+        before.notes, after.notes, "Note", "note", NOTE_LABELS, NOTE_TEXT_FIELDS
+    )
     return changes
 
 
@@ -197,15 +208,14 @@ def _compare_row(old, new, title, part, labels, text_fields):
 
 def summarise(changes):
     """The history's one line: "body, tags, 2 pull-quotes, 1 source"."""
-    words, quotes, sources = [], set(), set()
+    words, rows = [], {"pull-quote": set(), "source": set(), "note": set()}
     for change in changes:
-        if change.part == "pull-quote":
-            quotes.add(change.row)
-        elif change.part == "source":
-            sources.add(change.row)
+        if change.part:
+            rows[change.part].add(change.row)
         elif change.label.lower() not in words:
             words.append(change.label.lower())
-    for count, noun in ((len(quotes), "pull-quote"), (len(sources), "source")):
+    for noun, changed in rows.items():
+        count = len(changed)
         if count:
             words.append(f"{count} {noun}{'' if count == 1 else 's'}")
     return ", ".join(words) or "no changes"

@@ -15,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import get_text_list
 
-from .models import Article, Section
+from .models import Article, Section, StoryNote
 from .views import listed
 
 FEED_LENGTH = 30
@@ -105,3 +105,49 @@ class SectionFeed(LatestArticlesFeed):
 
     def stories(self, section):
         return Article.objects.published().filter(section=section)
+
+
+class CorrectionsFeed(Feed):
+    """/corrections/feed/: the newest corrections and clarifications, RSS 2.0
+    (issue 18 §1), one entry per note, linking to it on its story's page."""
+
+    def title(self):
+        return f"{settings.SITE_NAME}: corrections and clarifications"
+
+    def description(self):
+        return f"Every correction and clarification {settings.SITE_NAME} has published."
+
+    def link(self):
+        return settings.SITE_URL + reverse("articles:corrections")
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("articles:corrections_feed")
+
+    def items(self):
+        return (
+            StoryNote.objects.corrections()
+            .on_public_stories()
+            .select_related("article__section")
+            .order_by("-noted_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, note):
+        return xml_text(f"{note.get_kind_display()}: {note.article.headline}")
+
+    def item_description(self, note):
+        return escape(xml_text(note.text))
+
+    def item_link(self, note):
+        return f"{note.article.absolute_url()}#note-{note.pk}"
+
+    def item_guid(self, note):
+        return self.item_link(note)
+
+    def item_guid_is_permalink(self, note):
+        return True
+
+    def item_pubdate(self, note):
+        return note.noted_at
+
+    def item_updateddate(self, note):
+        return note.amended_at or note.noted_at

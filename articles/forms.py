@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import revisions
-from .models import Article, Author, Byline, PullQuote, Section, Source, Tag
+from .models import Article, Author, Byline, PullQuote, Section, Source, StoryNote, Tag
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -130,6 +130,34 @@ class PullQuoteInlineForm(forms.ModelForm):
     class Meta:
         model = PullQuote
         fields = ["text", "speaker", "speaker_role", "source", "after_paragraph"]
+
+
+class StoryNoteInlineForm(forms.ModelForm):
+    """A note is changed in the open (the model dates every amendment) and
+    withdrawn, never deleted: a withdrawn note can no longer be changed."""
+
+    withdraw = forms.BooleanField(
+        required=False,
+        label="Withdraw this note",
+        help_text="It then shows only as a line saying it was withdrawn, and when.",
+    )
+
+    class Meta:
+        model = StoryNote
+        fields = ["kind", "text", "noted_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["withdraw"].disabled = True  # nothing to withdraw yet
+        elif self.instance.withdrawn_at is not None:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("withdraw") and self.instance.withdrawn_at is None:
+            self.instance.withdrawn_at = timezone.now()
+        return super().save(commit)
 
 
 class SectionAdminForm(forms.ModelForm):

@@ -16,6 +16,7 @@ they do.
   the body, not those inside a list or a blockquote); 0 puts it before the
   first block; past the end, it goes last;
 - the "Sources" box (`sources_html`, `source_html`);
+- the story's notes: corrections, clarifications, updates (`notes_html`);
 - the section navigation's items (`section_links`);
 - the head's machine-readable parts (`jsonld_script`, `meta_properties`).
 """
@@ -27,8 +28,9 @@ from html.parser import HTMLParser
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import escape, format_html, linebreaks
+from django.utils.html import escape, format_html, linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 
 # Elements with no end tag: they never open a level of nesting.
@@ -227,6 +229,77 @@ def sources_html(sources):
         return ""
     return mark_safe(  # noqa: S308 - every value escaped in source_html
         _SOURCES.format(items="".join(source_html(source) for source in sources))
+    )
+
+
+# --- Notes: corrections, clarifications, updates, editor's notes (issue 18 §1) ---------
+
+_NOTES = '<aside class="story-notes story-notes-{place}" aria-label="{label}">\n{items}</aside>\n'
+_NOTE = (
+    '<div class="story-note story-note-{kind}" id="note-{id}">\n'
+    '<p class="story-note-heading"><strong>{kind_label}</strong> {time}</p>\n'
+    "{text}{amended}</div>\n"
+)
+_WITHDRAWN_NOTE = (
+    '<div class="story-note story-note-withdrawn" id="note-{id}">\n'
+    "<p>{kind_label} of {time} withdrawn on {withdrawn}.</p>\n</div>\n"
+)
+# Where each kind goes (README "Corrections"): above the story what changes
+# how it is read, so nobody reads a wrong fact before its correction; at its
+# end what adds to it, in the order it happened.
+NOTE_PLACES = {"top": "Corrections and notes", "end": "Updates"}
+
+
+def note_time(moment):
+    local = timezone.localtime(moment)
+    return (
+        f'<time datetime="{local.isoformat()}">'
+        f"{local.day} {MONTHS[local.month]} {local.year}, {local:%H:%M}</time>"
+    )
+
+
+def note_text_html(text):
+    """A note's plain text: escaped, its web addresses made links (as in
+    responses: rel="nofollow"), its line breaks kept."""
+    return linebreaks(urlize(text, nofollow=True, autoescape=True), autoescape=False)
+
+
+def note_html(note):
+    kind_label = escape(note.get_kind_display())
+    if note.withdrawn_at is not None:
+        return _WITHDRAWN_NOTE.format(
+            id=note.pk,
+            kind_label=kind_label,
+            time=note_time(note.noted_at),
+            withdrawn=note_time(note.withdrawn_at),
+        )
+    amended = (
+        f'<p class="story-note-amended">Amended on {note_time(note.amended_at)}</p>\n'
+        if note.amended_at
+        else ""
+    )
+    return _NOTE.format(
+        kind=escape(note.kind),
+        id=note.pk,
+        kind_label=kind_label,
+        time=note_time(note.noted_at),
+        text=note_text_html(note.text) + "\n",
+        amended=amended,
+    )
+
+
+def notes_html(notes, place):
+    """The notes shown at `place` ("top" or "end"; "" when there are none)."""
+    on_top = place == "top"
+    shown = [note for note in notes if (note.kind in note.TOP_KINDS) == on_top]
+    if not shown:
+        return ""
+    return mark_safe(  # noqa: S308 - every value escaped in note_html
+        _NOTES.format(
+            place=place,
+            label=NOTE_PLACES[place],
+            items="".join(note_html(note) for note in shown),
+        )
     )
 
 

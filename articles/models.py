@@ -49,6 +49,9 @@ RESERVED_SECTION_SLUGS = frozenset(
         "admin",
         "author",
         "comments",
+        # /community/ is kept for the moderation transparency page (issue 22).
+        "community",
+        "corrections",
         "feed",
         "media",
         "preview",
@@ -576,6 +579,20 @@ class Article(models.Model):
         keywords = [tag.name for tag in relations.tags]
         if keywords:
             data["keywords"] = keywords
+        standing = [note for note in relations.notes if note.withdrawn_at is None]
+        if standing:
+            latest = max(note.amended_at or note.noted_at for note in standing)
+            data["dateModified"] = iso_datetime(max(self.last_modified, latest))
+        corrections = [note for note in standing if note.is_correcting]
+        if corrections:
+            data["correction"] = [
+                {
+                    "@type": "CorrectionComment",
+                    "text": note.text,
+                    "datePublished": iso_datetime(note.noted_at),
+                }
+                for note in corrections
+            ]
         return data
 
     def opengraph(self, relations):
@@ -633,6 +650,98 @@ class Article(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class StoryNoteQuerySet(models.QuerySet):
+    def corrections(self):
+        """Corrections and clarifications still standing (not withdrawn)."""
+        return self.filter(kind__in=StoryNote.CORRECTING_KINDS, withdrawn_at__isnull=True)
+
+    def on_public_stories(self, at=None):
+        return self.filter(published_filter(at=at, prefix="article__"))
+
+
+class StoryNote(models.Model):
+    """A dated note an editor appends to a story (issue 18 §1): a correction,
+    clarification, update or editor's note. Part of the public record, so
+    never silently changed: a change of its kind, text or time is dated
+    (`amended_at`, shown as "amended on"), and a note is withdrawn, not deleted
+    (`withdrawn_at`: the story keeps a line saying so). The admin lets only
+    editors add or change notes, and none delete them."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+        EDITORS_NOTE = "editors_note", "Editor's note"
+
+    # Listed on /corrections/ and in the story's JSON-LD as CorrectionComment.
+    CORRECTING_KINDS = (Kind.CORRECTION, Kind.CLARIFICATION)
+    # Shown above the story, before anyone reads on (README, "Corrections").
+    TOP_KINDS = (Kind.CORRECTION, Kind.CLARIFICATION, Kind.EDITORS_NOTE)
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(
+        max_length=16,
+        choices=Kind.choices,
+        help_text=(
+            "Correction: a fact was wrong. Clarification: it was right but could "
+            "mislead. Update: something new happened. Editor's note: how to read the story."
+        ),
+    )
+    text = models.TextField(
+        validators=[MaxLengthValidator(2000)],
+        help_text="Plain text; web addresses become links. Say what was wrong and what is right.",
+    )
+    noted_at = models.DateTimeField(
+        "date and time", default=timezone.now, help_text="Shown with the note; now by default."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    amended_at = models.DateTimeField("amended", null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField("withdrawn", null=True, blank=True, editable=False)
+
+    objects = StoryNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+        indexes = [
+            # /corrections/: the newest corrections and clarifications.
+            models.Index(fields=["kind", "-noted_at"], name="storynote_kind_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            before = StoryNote.objects.filter(pk=self.pk).values("kind", "text", "noted_at").first()
+            if before and before != {
+                "kind": self.kind,
+                "text": self.text,
+                "noted_at": self.noted_at,
+            }:
+                self.amended_at = timezone.now()
+        super().save(*args, **kwargs)
+        # A note is a change to the story: its "Updated" time, dateModified
+        # and feed entry move with it (.update(): no other field is touched).
+        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
+
+    def withdraw(self):
+        if self.withdrawn_at is None:
+            self.withdrawn_at = timezone.now()
+            self.save()
+
+    @property
+    def is_correcting(self):
+        return self.kind in self.CORRECTING_KINDS
 
 
 class OpenedStory(models.Model):

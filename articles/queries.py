@@ -16,11 +16,12 @@ text on every cold render, so PostgreSQL prepares them once per connection
    `is_story_at` asks the same of a row already in hand (a cached one).
 
 2. **The story's related rows** (`page_relations`): bylines, tags,
-   pull-quotes with their source, sources. Through the ORM (prefetch_related
-   with its ordering and select_related) they cost about 3 ms of CPU a cold
-   render to compose, compile and load, for four index lookups the database
-   answers in well under a millisecond; as four statements written out they
-   still cost four round trips. So the four SELECTs are one UNION ALL, one
+   pull-quotes with their source, sources, notes (corrections and the like).
+   Through the ORM (prefetch_related with its ordering and select_related)
+   they cost about 3 ms of CPU a cold render to compose, compile and load,
+   for a few index lookups the database answers in well under a
+   millisecond; as statements of their own they would still cost a round
+   trip each. So the SELECTs are one UNION ALL, one
    round trip, written from the field lists below: adding a field to
    `Source` (say) is adding its name to `SOURCE_FIELDS`.
 """
@@ -35,7 +36,7 @@ from django.dispatch import receiver
 
 from core.db import execute_prepared
 
-from .models import Article, Author, Byline, PullQuote, Source, Tag
+from .models import Article, Author, Byline, PullQuote, Source, StoryNote, Tag
 
 # --- 1. The story's row -----------------------------------------------------------------
 
@@ -139,12 +140,14 @@ def _forget_compiled(**kwargs):
 class PageRelations:
     """What the article page shows besides the story's own row: its authors in
     byline order, its tags, its pull-quotes (each with its source, if any) in
-    the order they are placed, and its sources."""
+    the order they are placed, its sources, and its notes (StoryNote: oldest
+    first, withdrawn ones included)."""
 
     authors: list
     tags: list
     pull_quotes: list
     sources: list
+    notes: list
 
 
 # The fields the page draws of each related row: the one list each. An
@@ -165,12 +168,14 @@ SOURCE_FIELDS = (
     "archive_url",
 )
 QUOTE_SOURCE_FIELDS = SOURCE_FIELDS[:4]
+NOTE_FIELDS = ("id", "kind", "text", "noted_at", "amended_at", "withdrawn_at")
 
 # The UNION's columns after `kind`, `place` and `tie`: (prefix, model, field).
 _COLUMNS = (
     *(("named", Author, name) for name in NAMED_FIELDS),
     *(("quote", PullQuote, name) for name in QUOTE_FIELDS),
     *(("source", Source, name) for name in SOURCE_FIELDS),
+    *(("note", StoryNote, name) for name in NOTE_FIELDS),
 )
 
 
@@ -182,11 +187,12 @@ def _column_slice(prefix):
 _NAMED_COLUMNS = _column_slice("named")
 _QUOTE_COLUMNS = _column_slice("quote")
 _SOURCE_COLUMNS = _column_slice("source")
+_NOTE_COLUMNS = _column_slice("note")
 _QUOTE_SOURCE_COLUMNS = slice(_SOURCE_COLUMNS.start, _SOURCE_COLUMNS.start + 4)
 
 
 def _relations_sql(db):
-    """The UNION ALL of the four SELECTs, one text per database vendor.
+    """The UNION ALL of the five SELECTs, one text per database vendor.
 
     Every SELECT gives the same columns, NULL where a kind has nothing to put;
     `kind` says which list a row belongs to, and `place`, `tie` and the name
@@ -194,7 +200,8 @@ def _relations_sql(db):
     NULLs: PostgreSQL types a UNION's columns pair by pair, and two untyped
     NULLs make a text column that an integer or a date cannot join. SQLite
     ignores the casts; it does not tell Django that a date column is one
-    either, so dates come back as text there (`page_relations` converts them).
+    either, so dates and times come back as text there (`page_relations`
+    converts them).
     """
     sql = _relations_sql_texts.get(db.vendor)
     if sql is not None:
@@ -218,6 +225,7 @@ def _relations_sql(db):
     byline, author = Byline._meta.db_table, Author._meta.db_table
     tag, tagging = Tag._meta.db_table, Article.tags.through._meta.db_table
     quote, source = PullQuote._meta.db_table, Source._meta.db_table
+    note = StoryNote._meta.db_table
     selects = [
         select(
             "author",
@@ -258,6 +266,14 @@ def _relations_sql(db):
             "s.article_id = %s",
             {("source", name): f"s.{column(Source, name)}" for name in SOURCE_FIELDS},
         ),
+        select(
+            "note",
+            "NULL",
+            "n.id",
+            f"{note} n",
+            "n.article_id = %s",
+            {("note", name): f"n.{column(StoryNote, name)}" for name in NOTE_FIELDS},
+        ),
     ]
     sql = "\nUNION ALL\n".join(selects) + "\nORDER BY kind, place, tie, named_name"
     _relations_sql_texts[db.vendor] = sql
@@ -271,9 +287,9 @@ def fetch_page_relations(article_id):
     """The PageRelations of one story, in one query whatever their number
     (issue 2 §7)."""
     with connection.cursor() as cursor:
-        execute_prepared(cursor, _relations_sql(connection), [article_id] * 4)
+        execute_prepared(cursor, _relations_sql(connection), [article_id] * 5)
         rows = cursor.fetchall()
-    authors, tags, quotes, sources = [], [], [], []
+    authors, tags, quotes, sources, notes = [], [], [], [], []
     for row in rows:
         kind = row[0]
         if kind == "author":
@@ -289,12 +305,31 @@ def fetch_page_relations(article_id):
                 else None
             )
             quotes.append(quote)
+        elif kind == "note":
+            values = (*row[_NOTE_COLUMNS], article_id)
+            note = _loaded(StoryNote, (*NOTE_FIELDS, "article_id"), values)
+            for name in ("noted_at", "amended_at", "withdrawn_at"):
+                _parse_sqlite_time(note, name)
+            notes.append(note)
         else:
             source = _loaded(Source, SOURCE_FIELDS, row[_SOURCE_COLUMNS])
             if isinstance(source.published_on, str):  # SQLite: see _relations_sql
                 source.published_on = datetime.date.fromisoformat(source.published_on)
             sources.append(source)
-    return PageRelations(authors=authors, tags=tags, pull_quotes=quotes, sources=sources)
+    notes.sort(key=lambda note: (note.noted_at, note.pk))
+    return PageRelations(
+        authors=authors, tags=tags, pull_quotes=quotes, sources=sources, notes=notes
+    )
+
+
+def _parse_sqlite_time(instance, name):
+    """SQLite hands a UNION's datetime column back as text (see _relations_sql)."""
+    value = getattr(instance, name)
+    if isinstance(value, str):
+        moment = datetime.datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+        setattr(instance, name, moment)
 
 
 def page_relations(article):

@@ -29,7 +29,17 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from .diff import Snapshot, body_text, compare, summarise
-from .models import Article, Author, Byline, OpenedStory, PullQuote, Section, Source, Tag
+from .models import (
+    Article,
+    Author,
+    Byline,
+    OpenedStory,
+    PullQuote,
+    Section,
+    Source,
+    StoryNote,
+    Tag,
+)
 
 # What a revision keeps of the story itself: the fields the issue lists
 # (not the slug, which is its address, nor the lead flag or responses switch).
@@ -59,6 +69,9 @@ SOURCE_FIELDS = [
     "order",
 ]
 QUOTE_FIELDS = ["text", "speaker", "speaker_role", "source", "after_paragraph"]
+# Notes are recorded (a change to one shows in History) but a restore leaves
+# them as they are: the public record is never rewritten (issue 18 §1).
+NOTE_FIELDS = ["kind", "text", "noted_at", "amended_at", "withdrawn_at"]
 
 
 def register_models():
@@ -66,11 +79,12 @@ def register_models():
     reversion.register(
         Article,
         fields=ARTICLE_FIELDS,
-        follow=["bylines", "sources", "pull_quotes", "section", "tags"],
+        follow=["bylines", "sources", "pull_quotes", "notes", "section", "tags"],
     )
     reversion.register(Byline, fields=["article", "author", "order"], follow=["author"])
     reversion.register(Source, fields=["article", *SOURCE_FIELDS])
     reversion.register(PullQuote, fields=["article", *QUOTE_FIELDS])
+    reversion.register(StoryNote, fields=["article", *NOTE_FIELDS])
     for model in (Section, Tag, Author):
         reversion.register(model, fields=["name", "slug"])
 
@@ -129,6 +143,21 @@ def _quote_row(values, source_title):
     }
 
 
+def _note_row(values):
+    kind = values.get("kind") or ""
+    state = ""
+    if values.get("withdrawn_at"):
+        state = f"withdrawn {time_label(values['withdrawn_at'])}"
+    elif values.get("amended_at"):
+        state = f"amended {time_label(values['amended_at'])}"
+    return {
+        "text": values.get("text") or "",
+        "kind": dict(StoryNote.Kind.choices).get(kind, kind),
+        "noted_at": time_label(values.get("noted_at")),
+        "state": state,
+    }
+
+
 def _row_values(obj, names):
     return {name: getattr(obj, name) for name in names}
 
@@ -153,6 +182,7 @@ def snapshot_of(article):
             _quote_row(_row_values(quote, QUOTE_FIELDS), titles.get(quote.source_id))
             for quote in article.pull_quotes.order_by("after_paragraph", "pk")
         ],
+        notes=[_note_row(_row_values(note, NOTE_FIELDS)) for note in article.notes.all()],
     )
 
 
@@ -171,6 +201,10 @@ def snapshot_of_form(form, formsets):
     bylines = sorted(rows.get(Byline, []), key=lambda row: row.get("order") or 0)
     sources = sorted(rows.get(Source, []), key=lambda row: row.get("order") or 0)
     quotes = sorted(rows.get(PullQuote, []), key=lambda row: row.get("after_paragraph") or 0)
+    notes = [
+        {**_row_values(row["id"], NOTE_FIELDS), **row} if row.get("id") else row
+        for row in rows.get(StoryNote, [])
+    ]
     return Snapshot(
         fields=_story_fields(
             values,
@@ -182,6 +216,7 @@ def snapshot_of_form(form, formsets):
         quotes=[
             _quote_row(row, row["source"].title if row.get("source") else "") for row in quotes
         ],
+        notes=[_note_row(row) for row in notes],
     )
 
 
@@ -201,6 +236,7 @@ class StoredStory:
     bylines: list = field(default_factory=list)
     sources: list = field(default_factory=list)  # (old pk, fields)
     quotes: list = field(default_factory=list)  # (old pk, fields)
+    notes: list = field(default_factory=list)  # fields
     names: dict = field(default_factory=dict)  # model -> {pk: name}
 
 
@@ -216,13 +252,19 @@ def stored_story(article_id, revision):
             ((int(version.object_id), version.field_dict) for version in by_model[model]),
             key=lambda row: (row[1].get(order, 0) or 0, row[0]),
         )
-        for model, order in ((Byline, "order"), (Source, "order"), (PullQuote, "after_paragraph"))
+        for model, order in (
+            (Byline, "order"),
+            (Source, "order"),
+            (PullQuote, "after_paragraph"),
+            (StoryNote, "noted_at"),
+        )
     }
     return StoredStory(
         story=story,
         bylines=[values for _, values in rows[Byline]],
         sources=rows[Source],
         quotes=rows[PullQuote],
+        notes=[values for _, values in rows[StoryNote]],
         names={
             model: {
                 int(version.object_id): version.field_dict["name"] for version in by_model[model]
@@ -262,6 +304,7 @@ def snapshot_of_stored(stored, *, keep=None):
         quotes=[
             _quote_row(values, titles.get(values.get("source_id"))) for _, values in stored.quotes
         ],
+        notes=[_note_row(values) for values in stored.notes],
     )
     if keep is not None:
         if story.get("section_id") not in live[Section]:
@@ -401,6 +444,7 @@ def plan_restore(article, revision, *, with_status=False):
     stored = stored_story(article.pk, revision)
     current = snapshot_of(article)
     target = snapshot_of_stored(stored, keep=current)
+    target.notes = current.notes  # a restore never rewrites the public record
     if not with_status:
         target.fields["status"] = current.fields["status"]
         target.fields["published_at"] = current.fields["published_at"]

@@ -22,7 +22,17 @@ from django.dispatch import receiver
 import pagecache
 
 from .context_processors import forget_section_nav
-from .models import Article, Author, Byline, PullQuote, Redirect, Section, Source, Tag
+from .models import (
+    Article,
+    Author,
+    Byline,
+    PullQuote,
+    Redirect,
+    Section,
+    Source,
+    StoryNote,
+    Tag,
+)
 
 
 @receiver(post_save, sender=Section, dispatch_uid="articles.section_nav.saved")
@@ -70,6 +80,8 @@ def article_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=PullQuote, dispatch_uid="articles.pagecache.quote_deleted")
 @receiver(post_save, sender=Source, dispatch_uid="articles.pagecache.source_saved")
 @receiver(post_delete, sender=Source, dispatch_uid="articles.pagecache.source_deleted")
+@receiver(post_save, sender=StoryNote, dispatch_uid="articles.pagecache.note_saved")
+@receiver(post_delete, sender=StoryNote, dispatch_uid="articles.pagecache.note_deleted")
 def part_of_article_changed(sender, instance, **kwargs):
     pagecache.purge_articles_on_commit([instance.article_id])
 

@@ -59,6 +59,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_part",
     ),
+    path("corrections/", cached_list(views.CorrectionsView.as_view()), name="corrections"),
+    path("corrections/feed/", cached_feed(feeds.CorrectionsFeed()), name="corrections_feed"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("preview/<int:pk>/", views.PreviewView.as_view(), name="preview"),
     path("preview/<int:pk>/<str:token>/", views.SharePreviewView.as_view(), name="share_preview"),

@@ -21,7 +21,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 import pagecache
 from core.numbers import parse_number
 
-from .models import Article, Author, Section, ShareLink, Tag, published_filter
+from .models import Article, Author, Section, ShareLink, StoryNote, Tag, published_filter
 from .pagination import CappedCountPaginator
 from .publishing import record_share_link_use
 from .queries import is_story_at, published_story
@@ -40,10 +40,8 @@ def listed(queryset):
     return queryset.for_listing().defer("body")
 
 
-class StoryListView(ListView):
-    """A paginated list of published stories, newest first."""
-
-    context_object_name = "articles"
+class CappedListView(ListView):
+    """A paginated list, newest first, that goes back MAX_LIST_PAGES at most."""
 
     def get_paginate_by(self, queryset):
         # Read per request, so a settings override (tests, a deployment) applies.
@@ -69,13 +67,6 @@ class StoryListView(ListView):
         page = parse_number(self.request.GET.get(self.page_kwarg), max_digits=5)
         return page or 1
 
-    def stories(self):
-        """The published stories this page lists (subclasses narrow it)."""
-        return Article.objects.published()
-
-    def get_queryset(self):
-        return listed(self.stories()).latest_first()
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
@@ -84,6 +75,45 @@ class StoryListView(ListView):
         if page and page.number > 1:
             context["canonical_url"] += f"?page={page.number}"
         return context
+
+
+class StoryListView(CappedListView):
+    """A paginated list of published stories, newest first."""
+
+    context_object_name = "articles"
+
+    def stories(self):
+        """The published stories this page lists (subclasses narrow it)."""
+        return Article.objects.published()
+
+    def get_queryset(self):
+        return listed(self.stories()).latest_first()
+
+
+class CorrectionsView(CappedListView):
+    """/corrections/: every correction and clarification on a public story,
+    newest first (issue 18 §1), with its story's headline and address."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "notes"
+
+    def get_queryset(self):
+        return (
+            StoryNote.objects.corrections()
+            .on_public_stories()
+            .select_related("article__section")
+            .only(
+                "kind",
+                "text",
+                "noted_at",
+                "amended_at",
+                "article__headline",
+                "article__slug",
+                "article__published_at",
+                "article__section__slug",
+            )
+            .order_by("-noted_at", "-pk")
+        )
 
 
 class HomeView(StoryListView):

@@ -2,6 +2,7 @@
 (articles/html.py) and what a story's page shows besides its own row."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from articles import html
 from articles.models import iso_datetime
@@ -77,6 +78,19 @@ def story_body(article):
 def story_sources(article):
     """The "Sources" box under the story ("" when it has none)."""
     return html.sources_html(page_relations(article).sources)
+
+
+@register.simple_tag
+def story_notes(article, place):
+    """The story's notes shown at `place`: "top" (corrections, clarifications,
+    editor's notes) or "end" (updates); "" when it has none there."""
+    return html.notes_html(page_relations(article).notes, place)
+
+
+@register.filter
+def note_text(text):
+    """A note's plain text with its web addresses as links (articles/html.py)."""
+    return mark_safe(html.note_text_html(text))  # noqa: S308 - escaped by urlize
 
 
 @register.filter

@@ -1,6 +1,6 @@
 """What a browser posts to the story admin's add and change forms: the form's
-fields plus the management forms of its three inlines (bylines, sources,
-pull-quotes). Tests override what they are about."""
+fields plus the management forms of its four inlines (bylines, sources,
+pull-quotes, notes). Tests override what they are about."""
 
 import io
 
@@ -11,7 +11,7 @@ from PIL import Image
 
 ADD_URL = reverse_lazy("admin:articles_article_add")
 CHANGELIST_URL = reverse_lazy("admin:articles_article_changelist")
-INLINE_PREFIXES = ("bylines", "sources", "pull_quotes")
+INLINE_PREFIXES = ("bylines", "sources", "pull_quotes", "notes")
 
 
 def change_url(article):
@@ -117,6 +117,7 @@ def story_as_shown(article, **fields):
             }
             for q in article.pull_quotes.all()
         ],
+        "notes": [note_row(note) for note in article.notes.all()],
     }
     for prefix, prefix_rows in rows.items():
         data.update(inline_rows(prefix, prefix_rows, initial=len(prefix_rows)))
@@ -124,3 +125,16 @@ def story_as_shown(article, **fields):
         del data["comments_open"]
     data.update(fields)
     return data
+
+
+def note_row(note):
+    """A note's inline row as the change page shows it."""
+    local = timezone.localtime(note.noted_at)
+    return {
+        "id": note.pk,
+        "article": note.article_id,
+        "kind": note.kind,
+        "text": note.text,
+        "noted_at_0": f"{local:%Y-%m-%d}",
+        "noted_at_1": f"{local:%H:%M:%S}",
+    }
