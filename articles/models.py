@@ -721,6 +721,9 @@ class StoryNote(models.Model):
         return f"{self.get_kind_display()} on {self.article}"
 
     def save(self, *args, **kwargs):
+        # To the second, as the admin shows and posts it back: a form saved
+        # unchanged is then not an amendment.
+        self.noted_at = self.noted_at.replace(microsecond=0)
         if self.pk is not None:
             before = StoryNote.objects.filter(pk=self.pk).values("kind", "text", "noted_at").first()
             if before and before != {
