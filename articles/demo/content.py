@@ -485,3 +485,18 @@ ACCOUNTS = [
         "what": "moderate responses",
     },
 ]
+
+# Notes editors added after publication (issue 18 §1), by story slug: what a
+# corrected story looks like. `hours_after`: after the story went out.
+NOTES = {
+    "bakery-chain-opens-first-factory": [
+        {
+            "kind": "correction",
+            "hours_after": 4,
+            "text": (
+                "An earlier version of this story said the factory would create 58 jobs. "
+                "The company's figure is 85."
+            ),
+        },
+    ],
+}

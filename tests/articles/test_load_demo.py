@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image
 
+from articles.demo.content import NOTES
 from articles.models import Article, Author, Byline, PullQuote, Section, Source, Tag
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +74,19 @@ def test_the_lead_story_is_in_news_and_leads(loaded):
     assert list(Article.objects.filter(is_lead=True)) == [lead]
 
 
-def test_demo_stories_show_no_update_notice(loaded):
-    assert not [article.slug for article in Article.objects.all() if article.was_updated]
+def test_only_the_corrected_demo_story_shows_an_update_notice(loaded):
+    updated = [article.slug for article in Article.objects.all() if article.was_updated]
+
+    assert updated == list(NOTES)
+
+
+def test_the_corrected_demo_story_shows_its_correction_on_top(client, loaded):
+    story = Article.objects.get(slug=next(iter(NOTES)))
+
+    page = client.get(story.get_absolute_url()).content.decode()
+
+    assert page.index("story-notes-top") < page.index("story-body")
+    assert NOTES[story.slug][0]["text"] in page
 
 
 def test_the_lead_story_has_a_long_body(loaded):

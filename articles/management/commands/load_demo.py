@@ -23,7 +23,16 @@ from django.utils.html import escape
 from articles import revisions
 from articles.demo import content
 from articles.demo.artwork import abstract_hero
-from articles.models import Article, Author, Byline, PullQuote, Section, Source, Tag
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    PullQuote,
+    Section,
+    Source,
+    StoryNote,
+    Tag,
+)
 
 
 def _update_or_create_by_slug(model, rows):
@@ -59,6 +68,7 @@ class Command(BaseCommand):
             tags = self.load_tags()
             stories = [content.LEAD_STORY, *content.SHORTER_STORIES]
             articles = [self.load_story(story, sections, authors, tags) for story in stories]
+            self.load_notes(articles)
             self.load_accounts()
             self.load_extras(lead=articles[0], articles=articles)
         self.stdout.write(self.style.SUCCESS(f"Demo newsroom loaded: {len(stories)} stories."))
@@ -111,6 +121,19 @@ class Command(BaseCommand):
             # History starts with the story as the demo made it.
             revisions.record_revision(article, by=None, summary="first recorded version")
         return article
+
+    def load_notes(self, articles):
+        """The demo's corrections, each once (found by its text)."""
+        for article in articles:
+            for row in content.NOTES.get(article.slug, []):
+                noted_at = article.published_at + datetime.timedelta(hours=row["hours_after"])
+                StoryNote.objects.get_or_create(
+                    article=article,
+                    text=row["text"],
+                    defaults={"kind": row["kind"], "noted_at": noted_at},
+                )
+                # Last modified when it was corrected, not when load_demo ran.
+                Article.objects.filter(pk=article.pk).update(updated_at=noted_at)
 
     def load_extras(self, *, lead, articles):
         """A hook for apps that build on articles: the comments app's own
