@@ -67,6 +67,11 @@ urlpatterns = [
     path("<slug:section>/", cached_list(views.SectionView.as_view()), name="section"),
     path("<slug:section>/feed/", cached_feed(feeds.SectionFeed()), name="section_feed"),
     path(
+        "<slug:section>/feed/atom/",
+        cached_feed(feeds.SectionAtomFeed()),
+        name="section_atom_feed",
+    ),
+    path(
         "<slug:section>/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
         cached_page(
             views.ArticleDetailView.as_view(),

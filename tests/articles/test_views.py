@@ -147,6 +147,18 @@ def test_section_page_links_its_feed_in_the_head(client):
     assert 'href="/sport/feed/"' in html
 
 
+def test_section_page_links_its_atom_feed_in_the_head(client):
+    SectionFactory(slug="sport", name="Sport")
+    html = page(client, "/sport/")
+    links = [attrs for tag, attrs in html_elements(html) if tag == "link"]
+    assert {
+        "rel": "alternate",
+        "type": "application/atom+xml",
+        "title": "Newsroom: Sport (Atom)",
+        "href": "/sport/feed/atom/",
+    } in links
+
+
 def test_unknown_section_is_404(client):
     assert client.get("/no-such-section/").status_code == 404
 
