@@ -8,7 +8,7 @@ from django.urls import path, register_converter
 from pagecache import cached_page
 
 from . import feeds, views
-from .sitemaps import SITEMAPS, sitemap_or_index
+from .sitemaps import SITEMAPS, news_sitemap, sitemap_or_index
 
 
 class ZeroPaddedNumber:
@@ -52,6 +52,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_part"},
         name="sitemap",
     ),
+    # Google News's, before the parts' pattern that would take its address.
+    path("sitemap-news.xml", cached_page(news_sitemap, query_params=()), name="news_sitemap"),
     # Past ArticleSitemap.limit stories /sitemap.xml is an index of these (sitemaps.py).
     path(
         "sitemap-<section>.xml",

@@ -593,6 +593,12 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_admin_and_previews(cl
     assert "Sitemap: https://news.example.org/sitemap.xml" in lines
 
 
+def test_robots_txt_points_to_the_news_sitemap(client, settings):
+    settings.SITE_URL = "https://news.example.org"
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert "Sitemap: https://news.example.org/sitemap-news.xml" in lines
+
+
 # --- Staff preview -------------------------------------------------------------
 
 
