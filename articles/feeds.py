@@ -1,12 +1,22 @@
 """RSS 2.0 and Atom feeds of the latest published stories, for the whole site
-(/feed/, /feed/atom/) and for each section (/<section>/feed/).
+(/feed/, /feed/atom/) and for each section (/<section>/feed/,
+/<section>/feed/atom/); RSS of the latest corrections (/corrections/feed/).
 
 Links are absolute on settings.SITE_URL (the public address, whatever host
 the request came in on); Django's syndication framework leaves absolute URLs
 as they are.
+
+They follow the W3C Feed Validation Service's rules (issue 18 §4): each
+links to itself (`atom:link rel="self"`, Django writes it from `feed_url`);
+an entry's id is permanent (`item_guid`: a tag URI, not the story's address,
+which changes with its slug, day or section); dates are RFC 822 in RSS and
+RFC 3339 in Atom (Django's writers); every Atom entry has an author, its
+byline or, without one, the feed's: the newsroom (`author_name`). Names
+only: no author's email address is ever published.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -45,6 +55,12 @@ class LatestArticlesFeed(Feed):
     def feed_url(self):
         return settings.SITE_URL + reverse("articles:feed")
 
+    def author_name(self):
+        # The author of every entry without a byline: Atom requires one for
+        # each entry (RFC 4287 §4.1.1), in the entry or the feed. RSS has no
+        # such element without an email address, and leaves it out.
+        return settings.SITE_NAME
+
     def stories(self, obj):
         return Article.objects.published()
 
@@ -61,10 +77,24 @@ class LatestArticlesFeed(Feed):
     def item_link(self, article):
         return article.absolute_url()
 
+    def item_guid(self, article):
+        # A tag URI (RFC 4151) of the site's host, the day the story was
+        # created and its id: the same for as long as the story lives, unlike
+        # its address. Changing SITE_URL's host makes every entry new to feed
+        # readers.
+        host = urlsplit(settings.SITE_URL).hostname
+        return f"tag:{host},{article.created_at:%Y-%m-%d}:article:{article.pk}"
+
+    def item_guid_is_permalink(self, article):
+        return False  # a tag URI is no address to open
+
     def item_pubdate(self, article):
         return article.published_at
 
     def item_updateddate(self, article):
+        # The one place an entry's "updated" time is decided: when the public
+        # last saw the story change (Article.last_modified, which the
+        # sitemap's lastmod and the page's dateModified also read).
         return article.last_modified
 
     def item_author_name(self, article):
@@ -107,6 +137,18 @@ class SectionFeed(LatestArticlesFeed):
         return Article.objects.published().filter(section=section)
 
 
+class SectionAtomFeed(SectionFeed):
+    """One section's newest stories, Atom."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, section):
+        return self.description(section)
+
+    def feed_url(self, section):
+        return settings.SITE_URL + reverse("articles:section_atom_feed", args=[section.slug])
+
+
 class CorrectionsFeed(Feed):
     """/corrections/feed/: the newest corrections and clarifications, RSS 2.0
     (issue 18 §1), one entry per note, linking to it on its story's page."""
@@ -140,11 +182,17 @@ class CorrectionsFeed(Feed):
     def item_link(self, note):
         return f"{note.article.absolute_url()}#note-{note.pk}"
 
+    def author_name(self):
+        return settings.SITE_NAME
+
     def item_guid(self, note):
-        return self.item_link(note)
+        # Permanent, as the stories' (LatestArticlesFeed.item_guid): a note
+        # keeps its id when its story moves.
+        host = urlsplit(settings.SITE_URL).hostname
+        return f"tag:{host},{note.created_at:%Y-%m-%d}:note:{note.pk}"
 
     def item_guid_is_permalink(self, note):
-        return True
+        return False
 
     def item_pubdate(self, note):
         return note.noted_at

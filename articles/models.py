@@ -188,6 +188,10 @@ class Section(KeepsOldAddress):
     def feed_url(self):
         return address("articles:section_feed", section=self.slug)
 
+    @property
+    def atom_feed_url(self):
+        return address("articles:section_atom_feed", section=self.slug)
+
 
 class Author(KeepsOldAddress):
     """A byline. Independent of user accounts: a guest writer needs no login."""

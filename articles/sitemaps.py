@@ -5,8 +5,13 @@ The stories' part holds at most `ArticleSitemap.limit` addresses a file (the
 protocol allows 50,000). While every story fits in one file, /sitemap.xml is
 that file; past that (issue 6: 100,000 stories) it is a sitemap index pointing
 at /sitemap-<part>.xml?p=N, so no request renders the whole archive.
+
+/sitemap-news.xml is Google News's sitemap (issue 18 §4): the stories of the
+last two days, in its own format (`NewsSitemap`, templates/sitemap_news.xml),
+listed in robots.txt and in the index.
 """
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,7 +20,11 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
+import pagecache
+
+from .feeds import xml_text
 from .models import Article, Section
 from .pagination import DeferredJoinPaginator
 
@@ -94,6 +103,69 @@ class ArticleSitemap(PublicSiteSitemap):
         return stories[: self.limit + 1].count() <= self.limit
 
 
+class NewsSitemap(PublicSiteSitemap):
+    """Google News's sitemap: the stories published in the last `window`,
+    newest first, at most `limit` (its rules: at most 1,000 addresses, only
+    the last two days), each with the publication's name and language, its
+    time and its headline (`news()`).
+    https://developers.google.com/search/docs/crawling-indexing/sitemaps/news-sitemap
+    """
+
+    window = datetime.timedelta(hours=48)
+    limit = 1_000
+
+    def items(self):
+        now = timezone.now()
+        return (
+            Article.objects.published(at=now)
+            .filter(published_at__gt=now - self.window)
+            .select_related("section")
+            .only("slug", "headline", "published_at", "section__slug")
+            .latest_first()[: self.limit]
+        )
+
+    def news(self, article):
+        """What its <news:news> element says (templates/sitemap_news.xml)."""
+        return {
+            "name": xml_text(settings.SITE_NAME),
+            "language": news_language(settings.LANGUAGE_CODE),
+            # W3C Datetime to the second, in the site's time zone, as on the page.
+            "publication_date": timezone.localtime(article.published_at).isoformat("T", "seconds"),
+            "title": xml_text(article.headline),
+        }
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            url["news"] = self.news(url["item"])
+        return urls
+
+
+def news_language(language_code):
+    """LANGUAGE_CODE as Google News wants it: the ISO 639 code alone
+    ("en-gb" is "en"), except Chinese, which it wants as "zh-cn" (Simplified)
+    or "zh-tw" (Traditional)."""
+    language, *subtags = language_code.lower().replace("_", "-").split("-")
+    if language == "zh":
+        traditional = {"hant", "tw", "hk", "mo"}
+        return "zh-tw" if traditional.intersection(subtags) else "zh-cn"
+    return language
+
+
+def news_sitemap(request):
+    """/sitemap-news.xml: one file (NewsSitemap.limit is Google's own cap).
+    Its cached copy lasts no longer than the oldest story it lists has left
+    in the window."""
+    sitemap = NewsSitemap()
+    urls = sitemap.get_urls()
+    if urls:
+        oldest = min(url["item"].published_at for url in urls)
+        pagecache.page_expires_at(request, oldest + sitemap.window)
+    return TemplateResponse(
+        request, "sitemap_news.xml", {"urlset": urls}, content_type="application/xml"
+    )
+
+
 SITEMAPS = {"home": HomeSitemap, "sections": SectionSitemap, "articles": ArticleSitemap}
 
 
@@ -107,12 +179,16 @@ def sitemap_or_index(request, sitemaps, sitemap_url_name):
 
 def sitemap_index(request, sitemaps, sitemap_url_name):
     """Django's sitemap index, but on settings.SITE_URL like the sitemaps
-    themselves (Django's `index` view names the request's host)."""
+    themselves (Django's `index` view names the request's host), with the
+    news sitemap last (always one file: no count)."""
     pages = []
     for part, sitemap_class in sitemaps.items():
         url = settings.SITE_URL + reverse(sitemap_url_name, kwargs={"section": part})
         for page in sitemap_class().paginator.page_range:
             pages.append(sitemap_views.SitemapIndexItem(url + (f"?p={page}" if page > 1 else "")))
+    pages.append(
+        sitemap_views.SitemapIndexItem(settings.SITE_URL + reverse("articles:news_sitemap"))
+    )
     return TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": pages}, content_type="application/xml"
     )

@@ -8,7 +8,7 @@ from django.urls import path, register_converter
 from pagecache import cached_page
 
 from . import feeds, views
-from .sitemaps import SITEMAPS, sitemap_or_index
+from .sitemaps import SITEMAPS, news_sitemap, sitemap_or_index
 
 
 class ZeroPaddedNumber:
@@ -52,6 +52,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_part"},
         name="sitemap",
     ),
+    # Google News's, before the parts' pattern that would take its address.
+    path("sitemap-news.xml", cached_page(news_sitemap, query_params=()), name="news_sitemap"),
     # Past ArticleSitemap.limit stories /sitemap.xml is an index of these (sitemaps.py).
     path(
         "sitemap-<section>.xml",
@@ -68,6 +70,11 @@ urlpatterns = [
     path("author/<slug:slug>/", cached_list(views.AuthorView.as_view()), name="author"),
     path("<slug:section>/", cached_list(views.SectionView.as_view()), name="section"),
     path("<slug:section>/feed/", cached_feed(feeds.SectionFeed()), name="section_feed"),
+    path(
+        "<slug:section>/feed/atom/",
+        cached_feed(feeds.SectionAtomFeed()),
+        name="section_atom_feed",
+    ),
     path(
         "<slug:section>/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
         cached_page(

@@ -1,6 +1,8 @@
 """articles/feeds.py: RSS 2.0 and Atom for the site and for each section."""
 
 import datetime
+import email.utils
+import re
 
 import pytest
 import time_machine
@@ -106,10 +108,11 @@ def test_atom_entry_has_published_updated_and_authors(client, story):
     assert entry.find(f"{ATOM}link").get("href") == story.absolute_url()
 
 
-def test_atom_feed_links_to_itself_on_the_public_site(client, story):
-    feed = parse_xml(client.get("/feed/atom/"))
+@pytest.mark.parametrize("url", ["/feed/atom/", "/local/feed/atom/"])
+def test_atom_feed_links_to_itself_on_the_public_site(client, story, url):
+    feed = parse_xml(client.get(url))
     self_link = next(link for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self")
-    assert self_link.get("href") == "https://news.example.org/feed/atom/"
+    assert self_link.get("href") == "https://news.example.org" + url
 
 
 def test_section_feed_lists_only_that_section(client, story):
@@ -124,17 +127,123 @@ def test_section_feed_is_titled_for_the_section(client, story):
     assert channel.findtext("link") == "https://news.example.org/local/"
 
 
-def test_unknown_section_feed_is_404(client):
-    assert client.get("/no-such-section/feed/").status_code == 404
+@pytest.mark.parametrize("url", ["/no-such-section/feed/", "/no-such-section/feed/atom/"])
+def test_unknown_section_feed_is_404(client, url):
+    assert client.get(url).status_code == 404
 
 
-def test_feed_query_count_does_not_grow_with_items(client, django_assert_max_num_queries):
+def test_section_atom_feed_lists_only_that_section(client, story):
+    ArticleFactory(headline="Elsewhere", section=SectionFactory(slug="sport"))
+    entries = atom_entries(client, "/local/feed/atom/")
+    assert [entry.findtext(f"{ATOM}title") for entry in entries] == ["Bridge reopens"]
+
+
+def test_section_atom_feed_is_titled_for_the_section(client, story):
+    feed = parse_xml(client.get("/local/feed/atom/"))
+    assert feed.findtext(f"{ATOM}title") == "Local — The Example Post"
+    alternate = next(link for link in feed.findall(f"{ATOM}link") if link.get("rel") == "alternate")
+    assert alternate.get("href") == "https://news.example.org/local/"
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/local/feed/", "/local/feed/atom/"])
+def test_feed_query_count_does_not_grow_with_items(client, url, django_assert_max_num_queries):
+    section = SectionFactory(slug="local")
     for _ in range(5):
-        ArticleFactory(authors=AuthorFactory.create_batch(3), tags=TagFactory.create_batch(3))
+        ArticleFactory(
+            section=section, authors=AuthorFactory.create_batch(3), tags=TagFactory.create_batch(3)
+        )
     # Stories with their sections, bylines, tags; then, to cache the feed, when
-    # the next scheduled story goes live (pagecache/).
-    with django_assert_max_num_queries(4):
-        client.get("/feed/")
+    # the next scheduled story goes live (pagecache/). A section's feed reads
+    # its section first.
+    with django_assert_max_num_queries(5 if url.startswith("/local/") else 4):
+        client.get(url)
+
+
+# --- The W3C Feed Validation Service's rules (issue 18 §4) ----------------------
+
+# RFC 822 as RSS 2.0 wants it (four-digit year, numeric zone); RFC 3339 with an offset.
+RFC_822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$"
+)
+RFC_3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/local/feed/"])
+def test_rss_feed_links_to_itself_on_the_public_site(client, story, url):
+    channel = parse_xml(client.get(url)).find("channel")
+    (self_link,) = [link for link in channel.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert self_link.get("href") == "https://news.example.org" + url
+
+
+def test_rss_guid_is_a_tag_uri_marked_as_no_permalink(client, story):
+    (item,) = rss_items(client)
+    guid = item.find("guid")
+    assert guid.get("isPermaLink") == "false"
+    assert guid.text == f"tag:news.example.org,2026-03-10:article:{story.pk}"
+
+
+def test_guid_stays_when_the_story_moves(client, story, django_capture_on_commit_callbacks):
+    (before,) = rss_items(client)
+    with django_capture_on_commit_callbacks(execute=True):  # the feed's purge
+        story.slug = "bridge-reopens-at-last"
+        story.section = SectionFactory(slug="transport")
+        story.save()
+    (after,) = rss_items(client)
+    assert after.findtext("link") != before.findtext("link")
+    assert after.findtext("guid") == before.findtext("guid")
+
+
+def test_guids_are_unique_even_for_the_same_headline(client):
+    ArticleFactory.create_batch(3, headline="Council meets")
+    guids = [item.findtext("guid") for item in rss_items(client)]
+    assert len(set(guids)) == 3
+
+
+def test_atom_entry_id_is_the_rss_guid(client, story):
+    (item,) = rss_items(client)
+    (entry,) = atom_entries(client)
+    assert entry.findtext(f"{ATOM}id") == item.findtext("guid")
+
+
+def test_rss_dates_are_rfc_822(client, story):
+    channel = parse_xml(client.get("/feed/")).find("channel")
+    dates = [channel.findtext("lastBuildDate"), channel.findtext("item/pubDate")]
+    for date in dates:
+        assert RFC_822.match(date), date
+        assert email.utils.parsedate_to_datetime(date).utcoffset() is not None
+
+
+def test_atom_dates_are_rfc_3339(client, story):
+    feed = parse_xml(client.get("/feed/atom/"))
+    dates = [
+        feed.findtext(f"{ATOM}updated"),
+        feed.findtext(f"{ATOM}entry/{ATOM}published"),
+        feed.findtext(f"{ATOM}entry/{ATOM}updated"),
+    ]
+    for date in dates:
+        assert RFC_3339.match(date), date
+
+
+@pytest.mark.parametrize("url", ["/feed/atom/", "/local/feed/atom/"])
+def test_atom_feed_names_the_newsroom_for_stories_without_a_byline(client, url):
+    ArticleFactory(section=SectionFactory(slug="local"), authors=[])
+    feed = parse_xml(client.get(url))
+    # RFC 4287 §4.1.1: an entry without an author takes the feed's.
+    assert feed.findtext(f"{ATOM}author/{ATOM}name") == "The Example Post"
+    (entry,) = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}author") is None
+
+
+def test_rss_names_authors_without_an_email_address(client, story):
+    (item,) = rss_items(client)
+    # RSS's <author> must be an email address: the names are in dc:creator.
+    assert item.find("author") is None
+
+
+def test_atom_authors_carry_no_email_address(client, story):
+    feed = parse_xml(client.get("/feed/atom/"))
+    assert feed.findall(f".//{ATOM}email") == []
+    assert "@" not in client.get("/feed/atom/").content.decode()
 
 
 # --- Text XML cannot carry ------------------------------------------------------

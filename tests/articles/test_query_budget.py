@@ -121,11 +121,24 @@ def test_search_page_within_8_queries(reader, django_assert_max_num_queries):
         reader.get("/search/?q=bridge")
 
 
-@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "section_feed", "/sitemap.xml"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feed/",
+        "/feed/atom/",
+        "section_feed",
+        "section_atom_feed",
+        "/sitemap.xml",
+        "/sitemap-news.xml",
+    ],
+)
 def test_feeds_and_sitemap_within_8_queries(reader, url, django_assert_max_num_queries):
     for _ in range(15):
         story = rich_article(authors=3, tags=4, quotes=1, sources=1)
-    url = f"/{story.section.slug}/feed/" if url == "section_feed" else url
+    url = {
+        "section_feed": story.section.feed_url,
+        "section_atom_feed": story.section.atom_feed_url,
+    }.get(url, url)
     reader.get(url)
     with django_assert_max_num_queries(PAGE_BUDGET):
         assert reader.get(url).status_code == 200

@@ -147,6 +147,18 @@ def test_section_page_links_its_feed_in_the_head(client):
     assert 'href="/sport/feed/"' in html
 
 
+def test_section_page_links_its_atom_feed_in_the_head(client):
+    SectionFactory(slug="sport", name="Sport")
+    html = page(client, "/sport/")
+    links = [attrs for tag, attrs in html_elements(html) if tag == "link"]
+    assert {
+        "rel": "alternate",
+        "type": "application/atom+xml",
+        "title": "Newsroom: Sport (Atom)",
+        "href": "/sport/feed/atom/",
+    } in links
+
+
 def test_unknown_section_is_404(client):
     assert client.get("/no-such-section/").status_code == 404
 
@@ -579,6 +591,12 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_admin_and_previews(cl
     assert "Disallow: /admin/" in lines
     assert "Disallow: /preview/" in lines
     assert "Sitemap: https://news.example.org/sitemap.xml" in lines
+
+
+def test_robots_txt_points_to_the_news_sitemap(client, settings):
+    settings.SITE_URL = "https://news.example.org"
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert "Sitemap: https://news.example.org/sitemap-news.xml" in lines
 
 
 # --- Staff preview -------------------------------------------------------------

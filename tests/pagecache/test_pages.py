@@ -80,12 +80,25 @@ def test_anonymous_reader_gets_the_article_from_the_cache(client, story):
     assert "Bridge reopens after repairs" in text(client, story.get_absolute_url())
 
 
-@pytest.mark.parametrize("url", ["/", "section", "tag", "author", "/feed/", "/sitemap.xml"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "section",
+        "tag",
+        "author",
+        "/feed/",
+        "section-atom",
+        "/sitemap.xml",
+        "/sitemap-news.xml",
+    ],
+)
 def test_lists_feeds_and_sitemap_come_from_the_cache(client, url):
     author, tag = AuthorFactory(), TagFactory()
     story = ArticleFactory(headline="Bridge reopens", authors=[author], tags=[tag])
     url = {
         "section": story.section.get_absolute_url(),
+        "section-atom": story.section.atom_feed_url,
         "tag": tag.get_absolute_url(),
         "author": author.get_absolute_url(),
     }.get(url, url)
@@ -236,7 +249,9 @@ def test_unpublished_story_is_gone_not_its_cached_page(client, story, editor, co
     assert client.get(story.get_absolute_url()).status_code == 410  # issue 16: gone
 
 
-@pytest.mark.parametrize("url", ["/", "section", "/feed/", "/feed/atom/", "/sitemap.xml"])
+@pytest.mark.parametrize(
+    "url", ["/", "section", "/feed/", "/feed/atom/", "/sitemap.xml", "/sitemap-news.xml"]
+)
 def test_unpublished_story_leaves_lists_feeds_and_sitemap(client, story, editor, committed, url):
     url = story.section.get_absolute_url() if url == "section" else url
     cache_page(client, url)
@@ -247,7 +262,7 @@ def test_unpublished_story_leaves_lists_feeds_and_sitemap(client, story, editor,
     assert story.slug not in html
 
 
-@pytest.mark.parametrize("url", ["article", "section", "/", "/feed/"])
+@pytest.mark.parametrize("url", ["article", "section", "/", "/feed/", "/sitemap-news.xml"])
 def test_edited_headline_shows_everywhere(client, story, committed, url):
     url = {"article": story.get_absolute_url(), "section": story.section.get_absolute_url()}.get(
         url, url
