@@ -86,6 +86,15 @@ def test_article_at_phone_width(new_context, demo):
     save(page, "article-phone-full.png", full_page=True)
 
 
+def test_story_with_a_correction(new_context, demo):
+    from articles.models import StoryNote
+
+    page = new_context(viewport=DESKTOP).new_page()
+    page.goto(StoryNote.objects.first().article.get_absolute_url())
+    expect(page.get_by_role("complementary", name="Corrections and notes")).to_be_visible()
+    save(page, "story-with-correction.png")  # the first screen: the correction under the headline
+
+
 def test_comment_form_showing_errors(new_context, demo):
     page = new_context(viewport=DESKTOP).new_page()
     page.goto(demo.get_absolute_url())

@@ -83,6 +83,16 @@ def open_author(page, story):
     page.goto(story.ordered_authors()[0].get_absolute_url())
 
 
+def open_corrected_story(page, story):
+    from articles.models import StoryNote
+
+    page.goto(StoryNote.objects.first().article.get_absolute_url())
+
+
+def open_corrections(page, story):
+    page.goto("/corrections/")
+
+
 def open_not_found(page, story):
     page.goto("/no-such-page/")
 
@@ -98,6 +108,8 @@ def open_not_found(page, story):
         open_story_with_responses,
         open_section,
         open_author,
+        open_corrected_story,
+        open_corrections,
         open_not_found,
     ],
 )
