@@ -20,7 +20,12 @@ pool of made-up ones (1 story in 100 mentions the rare search word); 2%
 drafts, 1% scheduled. Story 1 is the newest, the home page's lead, with 50
 approved responses; story 2 has 2,000 (the long thread). The other responses
 (60-700 characters, one in six a reply) are spread unevenly over the live
-stories. Denormalised columns are what the application would have made:
+stories. Every story has its history (issue 17) in django-reversion's tables,
+as articles/revisions.py would have recorded it: one revision ("first recorded
+version", at its updated_at, no user) holding a version of the story, its
+bylines and their authors, sources, pull-quotes, section and tags; every 10th
+story two or three (drafts before it was published); Article.version counts
+them. Denormalised columns are what the application would have made:
 `comment_count` is recounted by the comments app's own
 `recount_comments` (approved responses readers see), and each story's
 search document is computed by PostgreSQL itself (a generated column).
@@ -74,6 +79,9 @@ SECTION_NAMES = ["News", "Politics", "Business", "Environment", "Health", "Cultu
 AUTHORS, TAGS = 300, 400
 RETIRED_AUTHOR = AUTHORS + 1  # bylined only on old stories (see fill)
 PARAGRAPH_POOL, SENTENCE_POOL, RESPONSE_POOL = 2_000, 4_000, 5_000
+# Every 10th story (offset 6: published ones with 3 sources, 3 tags and a
+# picture) has a history of 2 revisions, every 20th of 3 (_insert_revisions).
+REVISED_EVERY, REVISED_OFFSET = 10, 6
 
 
 def default_database_url(size):
@@ -230,10 +238,11 @@ def build(size, seed):
 
 
 def fill(stories, responses, seed=2026):
-    """Insert the bench data (sections, authors, tags, `stories` stories and
-    `responses` responses) into the current, migrated and empty database, in
-    the caller's transaction. More than the showcase stories' 2,050 responses
-    are needed; tests/bench/test_data.py fills a few hundred stories."""
+    """Insert the bench data (sections, authors, tags, `stories` stories with
+    their revisions, and `responses` responses) into the current, migrated and
+    empty database, in the caller's transaction. More than the showcase
+    stories' 2,050 responses are needed; tests/bench/test_data.py fills a few
+    hundred stories."""
     from django.db import connection
 
     from articles.models import Article, Source
@@ -278,7 +287,7 @@ def fill(stories, responses, seed=2026):
         INSERT INTO articles_article (
             id, headline, slug, standfirst, body, section_id, hero_image, hero_alt,
             hero_caption, hero_credit, status, published_at, created_at, updated_at,
-            comments_open, is_lead, comment_count)
+            comments_open, is_lead, comment_count, version)
         SELECT g,
             rtrim((SELECT text FROM bench_sentence WHERE id = (g * 7) % {SENTENCE_POOL}), '.'),
             'story-' || g,
@@ -300,7 +309,7 @@ def fill(stories, responses, seed=2026):
                  ELSE now() - (g - 1) * interval '1 hour' END,
             now() - (g - 1) * interval '1 hour' - interval '1 hour',
             now() - (g - 1) * interval '1 hour',
-            true, g = 1, 0
+            true, g = 1, 0, {_revision_count("g")}
         FROM generate_series(1, {stories}) g
         """,
     )
@@ -383,6 +392,7 @@ def fill(stories, responses, seed=2026):
             LATERAL generate_series(0, CASE WHEN a.id = 1 THEN 2 ELSE (a.id * 5) % 4 - 1 END) k
         """,
     )
+    _insert_revisions(step)
     _insert_responses(step, stories, responses)
     progress("Recounting comment_count (comments.moderation.recount_comments)")
     started = time.perf_counter()
@@ -399,12 +409,15 @@ def fill(stories, responses, seed=2026):
             "articles_section",
             "articles_author",
             "articles_tag",
+            "reversion_revision",
         ):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
             )
-        cursor.execute("DROP TABLE bench_paragraph, bench_sentence, bench_response, bench_plan")
+        cursor.execute(
+            "DROP TABLE bench_paragraph, bench_sentence, bench_response, bench_plan, bench_revision"
+        )
 
 
 def _insert_responses(step, stories, responses):
@@ -486,6 +499,189 @@ def _insert_responses(step, stories, responses):
     )
     with_count = f"{responses:,} planned"
     progress(f"Responses: {with_count}, of which {pending:,} pending, {spam:,} spam")
+
+
+def _revision_count(story_id):
+    """How many revisions the story has (SQL, of its id): 3 for every 20th
+    (offset 6), 2 for the other 10th, else 1. Article.version counts its saves
+    the same way."""
+    every, offset = REVISED_EVERY, REVISED_OFFSET
+    return (
+        f"(CASE WHEN {story_id} % {2 * every} = {offset} THEN 3 "
+        f"WHEN {story_id} % {every} = {offset} THEN 2 ELSE 1 END)"
+    )
+
+
+def _insert_revisions(step):
+    """Every story's history, as articles/revisions.py's record_revision would
+    have stored it in django-reversion's tables: a Revision (no user, the one-line
+    summary) with a Version of the story, its bylines, sources, pull-quotes, its
+    section, its tags and its byline authors, each Version's serialized_data what
+    `serializers.serialize("json", [obj], fields=<registered fields>)` writes
+    (same keys, order and spacing; tests/bench/test_data.py compares them).
+
+    The latest revision (at the story's updated_at) holds the story as it is.
+    Every 10th story has earlier ones too, from before it was published: its
+    first recorded version, a draft at created_at, then for every 20th a
+    second draft 20 minutes later whose headline is longer by a word
+    ("headline"), then the published story ("status, publication time").
+    The bylines, sources, quotes, section and tags are today's in each."""
+    from articles.models import Article, Author, Byline, PullQuote, Section, Source, Tag
+    from articles.revisions import ARTICLE_FIELDS, QUOTE_FIELDS, SOURCE_FIELDS
+
+    step(
+        "Revision plan",
+        f"""
+        CREATE TEMPORARY TABLE bench_revision AS
+        SELECT (row_number() OVER (ORDER BY a.id, s))::int AS id, a.id AS article_id, s, c.n,
+            CASE WHEN s = c.n THEN a.updated_at
+                 ELSE a.created_at + (s - 1) * interval '20 minutes' END AS date_created,
+            CASE WHEN s = 1 THEN 'first recorded version'
+                 WHEN s = c.n THEN 'status, publication time'
+                 ELSE 'headline' END AS comment,
+            CASE WHEN s = 1 AND c.n = 3 THEN regexp_replace(a.headline, ' [^ ]+$', '')
+                 ELSE a.headline END AS headline,
+            CASE WHEN s = c.n THEN a.status ELSE 'draft' END AS status,
+            CASE WHEN s = c.n THEN a.published_at END AS published_at
+        FROM articles_article a,
+            LATERAL (SELECT {_revision_count("a.id")} AS n) c,
+            LATERAL generate_series(1, c.n) s
+        """,
+    )
+    step(
+        "Revisions",
+        "INSERT INTO reversion_revision (id, date_created, user_id, comment) "
+        "SELECT id, date_created, NULL, comment FROM bench_revision",
+    )
+    tags_of_story = (
+        "'[' || coalesce((SELECT string_agg(t.id::text, ', ' ORDER BY t.name) "
+        "FROM articles_article_tags link JOIN articles_tag t ON t.id = link.tag_id "
+        "WHERE link.article_id = a.id), '') || ']'"
+    )
+
+    def versions(label, model, names, representation, joins, *, alias="x", columns=None, m2m=None):
+        meta = model._meta
+        step(
+            f"Versions: {label}",
+            f"""
+            INSERT INTO reversion_version (revision_id, content_type_id, object_id, db,
+                format, serialized_data, object_repr)
+            SELECT r.id,
+                (SELECT id FROM django_content_type
+                 WHERE app_label = '{meta.app_label}' AND model = '{meta.model_name}'),
+                {alias}.id::text, 'default', 'json',
+                {_serialized_sql(model, names, alias, columns or {}, m2m or {})},
+                {representation}
+            FROM bench_revision r
+            JOIN articles_article a ON a.id = r.article_id
+            {joins}
+            """,
+        )
+
+    # object_repr is str() of the row (Byline's "author on headline", PullQuote's
+    # "speaker: 60 characters of text").
+    versions(
+        "stories",
+        Article,
+        ARTICLE_FIELDS,
+        "r.headline",
+        "",
+        alias="a",
+        columns={"headline": "r.headline", "status": "r.status", "published_at": "r.published_at"},
+        m2m={"tags": tags_of_story},
+    )
+    versions(
+        "sections",
+        Section,
+        ["name", "slug"],
+        "x.name",
+        "JOIN articles_section x ON x.id = a.section_id",
+    )
+    versions(
+        "tags",
+        Tag,
+        ["name", "slug"],
+        "x.name",
+        "JOIN articles_article_tags link ON link.article_id = a.id "
+        "JOIN articles_tag x ON x.id = link.tag_id",
+    )
+    versions(
+        "bylines",
+        Byline,
+        ["article", "author", "order"],
+        "author.name || ' on ' || r.headline",
+        "JOIN articles_byline x ON x.article_id = a.id "
+        "JOIN articles_author author ON author.id = x.author_id",
+    )
+    versions(
+        "byline authors",
+        Author,
+        ["name", "slug"],
+        "x.name",
+        "JOIN articles_byline b ON b.article_id = a.id "
+        "JOIN articles_author x ON x.id = b.author_id",
+    )
+    versions(
+        "sources",
+        Source,
+        ["article", *SOURCE_FIELDS],
+        "x.title",
+        "JOIN articles_source x ON x.article_id = a.id",
+    )
+    versions(
+        "pull-quotes",
+        PullQuote,
+        ["article", *QUOTE_FIELDS],
+        "x.speaker || ': ' || left(x.text, 60)",
+        "JOIN articles_pullquote x ON x.article_id = a.id",
+    )
+
+
+def _serialized_sql(model, names, alias, columns, m2m):
+    """SQL for the text Django's JSON serializer writes for one row of `model`
+    (alias `alias`) with `fields=names`: `[{"model": ..., "pk": ..., "fields":
+    {...}}]`, the fields in the model's order, many-to-many ones last.
+    `columns` gives another SQL expression for a field's value, `m2m` the
+    JSON text of a many-to-many field."""
+    values = []
+    for field in model._meta.local_fields:
+        name = field.attname if field.remote_field is None else field.attname[:-3]
+        if field.serialize and name in names:
+            expression = columns.get(field.name, f'{alias}."{field.column}"')
+            values.append(f"'\"{field.name}\": ' || {_json_value_sql(field, expression)}")
+    for field in model._meta.local_many_to_many:
+        if field.serialize and field.attname in names:
+            values.append(f"'\"{field.name}\": ' || {m2m[field.name]}")
+    fields = " || ', ' || ".join(values)
+    return (
+        f"""'[{{"model": "{model._meta.label_lower}", "pk": ' || {alias}.id || """
+        f"""', "fields": {{' || {fields} || '}}}}]'"""
+    )
+
+
+def _json_value_sql(field, expression):
+    """SQL for a field's value as DjangoJSONEncoder writes it (`null` for NULL)."""
+    from django.db import models
+
+    if isinstance(field, models.DateTimeField):
+        # ISO 8601 in UTC, milliseconds only when there are microseconds, "Z".
+        utc = f"({expression} AT TIME ZONE 'UTC')"
+        text = (
+            f"""'"' || to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') """
+            f"|| CASE WHEN date_part('microseconds', {utc})::int % 1000000 <> 0 "
+            f"""THEN to_char({utc}, '.MS') ELSE '' END || 'Z"'"""
+        )
+    elif isinstance(field, models.DateField):
+        text = f"""'"' || to_char({expression}, 'YYYY-MM-DD') || '"'"""
+    elif isinstance(field, models.BooleanField):
+        text = f"CASE WHEN {expression} THEN 'true' ELSE 'false' END"
+    elif field.remote_field is not None or isinstance(field, models.IntegerField):
+        text = f"({expression})::text"
+    else:
+        # Text (a file field's too: its name). to_json escapes as Python's json
+        # does with ensure_ascii=False, the serializer's choice.
+        text = f"to_json(({expression})::text)::text"
+    return f"coalesce({text}, 'null')"
 
 
 def _text_array(values):

@@ -21,7 +21,8 @@ once at the size asked, each in a process of its own, and the table gives the
 ratio of each page's time at that size to its time at 1k. More pages are
 measured there: tag, author, the article with 2,000 responses, the sitemap
 (an index past 50,000 addresses) and one of its pages, a deep page of a
-section, and the admin's moderation queue for a signed-in moderator.
+section, the admin's moderation queue for a signed-in moderator and its
+story list for an editor.
 
 BENCH_DATABASE_URL may stand in for --database-url. A PostgreSQL database is
 created by the bench and dropped at the end; an existing database is never
@@ -369,6 +370,11 @@ def _data_pages():
     )
     if created:
         moderator.groups.add(Group.objects.get(name="Moderators"))
+    editor, created = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True}
+    )
+    if created:
+        editor.groups.add(Group.objects.get(name="Editors"))
     showcase, long_thread = (Article.objects.select_related("section").get(pk=pk) for pk in (1, 2))
     section = showcase.section.slug
     search = reverse("articles:search")
@@ -400,6 +406,7 @@ def _data_pages():
         ("Search (common word)", f"{search}?q={COMMON_SEARCH_TERM}", None),
         ("Search (rare word)", f"{search}?q={RARE_SEARCH_TERM}", None),
         ("Moderation queue", reverse("admin:comments_comment_changelist"), moderator),
+        ("Stories (admin list)", reverse("admin:articles_article_changelist"), editor),
     ]
 
 
