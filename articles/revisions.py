@@ -166,7 +166,8 @@ def snapshot_of(article):
     """The story as it is in the database now."""
     sources = list(article.sources.order_by("order", "pk"))
     titles = {source.pk: source.title for source in sources}
-    values = _row_values(article, ARTICLE_FIELDS[:3] + ARTICLE_FIELDS[5:])
+    own_fields = [name for name in ARTICLE_FIELDS if name not in ("section", "tags")]
+    values = _row_values(article, own_fields)
     return Snapshot(
         fields=_story_fields(
             values,
@@ -242,11 +243,19 @@ class StoredStory:
 
 def stored_story(article_id, revision):
     by_model = defaultdict(list)
-    for version in revision.version_set.all():
-        by_model[version._model].append(version)
+    for version in revision.version_set.select_related("content_type"):
+        by_model[version.content_type.model_class()].append(version)
     story = next(
-        version.field_dict for version in by_model[Article] if version.object_id == str(article_id)
+        (
+            version.field_dict
+            for version in by_model[Article]
+            if version.object_id == str(article_id)
+        ),
+        None,
     )
+    if story is None:
+        # revision_of() hands out only the story's own revisions.
+        raise LookupError(f"revision {revision.pk} holds no version of story {article_id}")
     rows = {
         model: sorted(
             ((int(version.object_id), version.field_dict) for version in by_model[model]),
