@@ -150,3 +150,14 @@ def test_edit_conflict_message(new_context, demo):
     conflict = second.get_by_role("region", name=re.compile("Someone else saved"))
     expect(conflict).to_be_visible()
     save(conflict, "edit-conflict.png")
+
+
+def test_editors_desk(new_context, demo):
+    from articles.models import Article
+
+    Article.objects.filter(slug="walk-in-clinic-extends-evening-hours").update(status="review")
+    page = new_context(viewport=DESKTOP).new_page()
+    log_in(page, "editor")
+    desk = page.locator("#desk")
+    expect(desk.get_by_role("heading", name="Editors' desk")).to_be_visible()
+    save(desk, "editors-desk.png")
