@@ -9,8 +9,9 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 
+from articles import revisions
 from articles.models import Article, PullQuote
-from articles.publishing import check_quotes, publish_article
+from articles.publishing import check_quotes, publish_article, restore_version
 from tests.articles.admin_forms import CHANGELIST_URL, change_url, story_as_shown
 from tests.factories import ArticleFactory, PullQuoteFactory, SourceFactory
 
@@ -336,3 +337,17 @@ def test_the_migration_confirms_existing_quotes_before_quote_checks():
     assert quote.confirmation_reason == "before quote checks"
     assert quote.is_confirmed
     assert PullQuote.objects.filter(confirmed_at__isnull=True).count() == 0
+
+
+def test_restoring_a_flagged_quote_sends_a_scheduled_story_back_to_review(editor):
+    article = _story(Article.Status.PUBLISHED, NOW + datetime.timedelta(days=1))
+    quote = _quote(article, "We will reopen the bridge by Monday")
+    revisions.record_revision(article, by=editor, summary="flagged quote")
+    flagged_version = revisions.revisions_of(article).first()
+    quote.text = "We will reopen the bridge by Friday"
+    quote.save()
+
+    restore_version(article, flagged_version, by=editor)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
