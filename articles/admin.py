@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core.numbers import BIGINT_DIGITS, parse_number
@@ -37,6 +37,7 @@ from .forms import (
     ArticleAdminForm,
     AuthorAdminForm,
     BylineInlineForm,
+    PullQuoteFormSet,
     PullQuoteInlineForm,
     SectionAdminForm,
     SourceInlineForm,
@@ -62,6 +63,7 @@ from .publishing import (
     can_see_history,
     can_share,
     create_share_link,
+    hold_for_quote_check,
     publish_article,
     restore_version,
     revoke_share_link,
@@ -165,10 +167,68 @@ class SourceInline(StoryPartInline, admin.StackedInline):
 
 
 class PullQuoteInline(StoryPartInline, admin.StackedInline):
+    """Each quote with its check (issue 18 §2): what did not match, and who
+    confirmed it, why and when; editors confirm a flagged quote here."""
+
     model = PullQuote
     form = PullQuoteInlineForm
+    formset = PullQuoteFormSet
     extra = 0
-    fields = ["text", ("speaker", "speaker_role"), ("source", "after_paragraph")]
+    fields = [
+        "text",
+        ("speaker", "speaker_role"),
+        ("source", "after_paragraph"),
+        "quote_check",
+        "confirm_reason",
+    ]
+    readonly_fields = ["quote_check"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if can_publish(request.user):
+            return fields
+        return [field for field in fields if field != "confirm_reason"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A new form class per call: the confirming editor does not leak between requests.
+        formset.form.confirmer = request.user if can_publish(request.user) else None
+        return formset
+
+    @admin.display(description="Quote check")
+    def quote_check(self, quote):
+        if quote is None or quote.pk is None:
+            return "Checked against the body and its source when you save."
+        if quote.checked_at is None:
+            found = "Not checked yet (written before quote checks): checked on the next save."
+        elif not quote.is_flagged:
+            found = "Found in the story’s body or its source."
+        else:
+            found = format_html(
+                '<span class="quote-flag">Not found in the body or its source.</span> '
+                "These words did not match: {}",
+                format_html_join(
+                    " · ",
+                    '<mark class="quote-unmatched">“{}”</mark>',
+                    ((run,) for run in quote.unmatched_runs),
+                ),
+            )
+        if quote.is_confirmed:
+            who = quote.confirmed_by.get_username() if quote.confirmed_by else "before quote checks"
+            confirmed = format_html(
+                '<span class="quote-confirmed">Confirmed</span> by {} on {}: “{}”',
+                who,
+                _local_time_label(quote.confirmed_at),
+                quote.confirmation_reason,
+            )
+        elif quote.is_flagged:
+            confirmed = (
+                "Waiting for an editor to confirm it with a reason: "
+                "until then the story cannot be published or scheduled."
+            )
+        else:
+            confirmed = ""
+        return format_html('<span class="quote-check">{}</span> {}', found, confirmed)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "source":
@@ -359,8 +419,23 @@ class ArticleAdmin(
                     note_form.instance.created_by = request.user  # recorded, not shown
         super().save_formset(request, form, formset, change)
 
+    def _create_formsets(self, request, obj, change):
+        # A quote is checked against its source's text as posted in the same
+        # form (PullQuoteFormSet.clean), so the quotes' formset is handed the
+        # sources' one. Django builds them in this one (private) place.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: formset for formset in formsets}
+        if PullQuote in by_model and Source in by_model:
+            by_model[PullQuote].sources_formset = by_model[Source]
+        return formsets, inline_instances
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Every quote checked again against the story as saved (issue 18 §2).
+        was_scheduled = form.instance.state == "Scheduled"
+        waiting = hold_for_quote_check(form.instance)
+        if waiting:
+            self._report_waiting_quotes(request, form.instance, waiting, was_scheduled)
         # After the inlines: the revision holds the story as saved, whole.
         note = ""
         if form.overwrote is not None:
@@ -376,6 +451,21 @@ class ArticleAdmin(
             summary=None if change else "created",
             note=note,
         )
+
+    def _report_waiting_quotes(self, request, article, waiting, was_scheduled):
+        speakers = ", ".join(f"{quote.speaker}’s" for quote in waiting)
+        plural = "pull-quote was" if len(waiting) == 1 else "pull-quotes were"
+        found = (
+            f"{speakers} {plural} not found in the story’s body or source, "
+            "and no editor has confirmed it yet"
+        )
+        if was_scheduled:
+            tail = "so the story went back to In review instead of going live unchecked"
+        elif article.is_public:
+            tail = "the story stays live; the quote is flagged below"
+        else:
+            tail = "it cannot be published until an editor confirms it with a reason"
+        self.message_user(request, f"{found}: {tail}.", messages.WARNING)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

@@ -8,9 +8,10 @@ validation.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from . import revisions
+from . import publishing, revisions
 from .models import Article, Author, Byline, PullQuote, Section, Source, StoryNote, Tag
 
 
@@ -127,9 +128,118 @@ class SourceInlineForm(forms.ModelForm):
 
 
 class PullQuoteInlineForm(forms.ModelForm):
+    # Set per request by PullQuoteInline.get_formset (a new class each time):
+    # the editor who may confirm quotes, or None (writers: no such field).
+    confirmer = None
+
+    confirm_reason = forms.CharField(
+        label="Confirm with reason",
+        required=False,
+        max_length=PullQuote._meta.get_field("confirmation_reason").max_length,
+        help_text="Editors only, for a quote the check flags (not found in the body or its "
+        "source): how you know the words were said, e.g. “from the interview recording, "
+        "12 May”. Recorded with your name and the time; never shown to readers.",
+    )
+
     class Meta:
         model = PullQuote
         fields = ["text", "speaker", "speaker_role", "source", "after_paragraph"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.confirmer is None:
+            del self.fields["confirm_reason"]
+
+    def save(self, commit=True):
+        quote = super().save(commit=False)
+        reason = self.cleaned_data.get("confirm_reason")
+        if reason and self.confirmer is not None:
+            quote.confirm(by=self.confirmer, reason=reason, at=timezone.now())
+        if commit:
+            quote.save()
+        return quote
+
+    def is_confirmed_as_posted(self):
+        """Whether the words as posted are confirmed: by a reason given now,
+        or by an earlier confirmation of these very words."""
+        if self.cleaned_data.get("confirm_reason") and self.confirmer is not None:
+            return True
+        quote = self.instance
+        return quote.confirmed_at is not None and quote.confirmed_text == self.cleaned_data.get(
+            "text"
+        )
+
+
+class PullQuoteFormSet(BaseInlineFormSet):
+    """The story's pull-quotes as posted. Its one rule: a story whose quotes
+    are not found in its body or sources (articles/quotes.py) may not be
+    published or scheduled from this form until an editor confirms each.
+
+    A live story stays live whatever its quotes (the admin shows the flag),
+    and a scheduled story edited here stays scheduled in the form; the save
+    then sends it back to In review if a quote awaits confirmation
+    (ArticleAdmin.save_related: publishing.hold_for_quote_check).
+    """
+
+    # The sources formset of the same page, set by ArticleAdmin, so a quote is
+    # checked against its source's text as posted with it.
+    sources_formset = None
+
+    def clean(self):
+        super().clean()
+        article = self.instance
+        if article.status != Article.Status.PUBLISHED or not self._becomes_public():
+            return
+        body = article.body
+        posted_sources = self._posted_source_texts()
+        waiting = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("text"):
+                continue
+            source = data.get("source")
+            source_text = ""
+            if source is not None:
+                source_text = posted_sources.get(source.pk, source.quoted_text)
+            unmatched = publishing.unmatched_quote_words(
+                data["text"], body_html=body, source_text=source_text
+            )
+            if unmatched and not form.is_confirmed_as_posted():
+                waiting.append(form.instance)
+                form.add_error(
+                    "confirm_reason" if "confirm_reason" in form.fields else None,
+                    "Not found in the story’s body or its source; these words did not "
+                    "match: " + " · ".join(f"“{run}”" for run in unmatched) + ". Correct "
+                    "the quote, or confirm it with a reason, before publishing.",
+                )
+        if waiting:
+            raise publishing.unconfirmed_quotes_error(article, waiting)
+
+    def _becomes_public(self):
+        """Whether this save would publish or schedule a story that is
+        neither live nor staying scheduled."""
+        before = (
+            Article.objects.filter(pk=self.instance.pk).values("status", "published_at").first()
+            if self.instance.pk
+            else None
+        )
+        if before is None or before["status"] != Article.Status.PUBLISHED:
+            return True
+        now = timezone.now()
+        was_live = before["published_at"] is None or before["published_at"] <= now
+        stays_scheduled = bool(self.instance.published_at and self.instance.published_at > now)
+        return not was_live and not stays_scheduled
+
+    def _posted_source_texts(self):
+        if self.sources_formset is None:
+            return {}
+        texts = {}
+        for form in self.sources_formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if form.instance.pk is None or not data:
+                continue
+            texts[form.instance.pk] = "" if data.get("DELETE") else data.get("quoted_text", "")
+        return texts
 
 
 class StoryNoteInlineForm(forms.ModelForm):

@@ -898,12 +898,83 @@ class PullQuote(models.Model):
         help_text="Shown after this paragraph of the body (0: before the first). "
         "Past the end, it goes last.",
     )
+    # Quote checks (issue 18 §2; the rule: articles/quotes.py, run on every
+    # save by articles/publishing.py: check_quotes). Admin-only: no public
+    # page reads these (articles/queries.py: QUOTE_FIELDS), nor do revisions.
+    unmatched_words = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The quote's words not found in the body or its source at the last "
+        "check, one run per line; empty when it was found.",
+    )
+    checked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Empty: not checked since before checks."
+    )
+    confirmed_text = models.TextField(
+        blank=True, editable=False, help_text="The words as an editor confirmed them."
+    )
+    confirmation_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text='How the editor knows the words were said, e.g. "from the interview '
+        'recording, 12 May".',
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    CONFIRMATION_FIELDS = ("confirmed_text", "confirmation_reason", "confirmed_by", "confirmed_at")
 
     class Meta:
         ordering = ["after_paragraph", "pk"]
 
     def __str__(self):
         return f"{self.speaker}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        # A confirmation vouches for the words confirmed: new words need a new one.
+        if self.confirmed_at is not None and self.text != self.confirmed_text:
+            self.clear_confirmation()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *self.CONFIRMATION_FIELDS}
+        super().save(*args, **kwargs)
+
+    def confirm(self, *, by, reason, at):
+        """An editor vouches for these words (saved by the caller)."""
+        self.confirmed_text = self.text
+        self.confirmation_reason = reason
+        self.confirmed_by = by
+        self.confirmed_at = at
+
+    def clear_confirmation(self):
+        self.confirmed_text = self.confirmation_reason = ""
+        self.confirmed_by = self.confirmed_at = None
+
+    @property
+    def unmatched_runs(self):
+        return [run for run in self.unmatched_words.splitlines() if run]
+
+    @property
+    def is_flagged(self):
+        """Not found in the body nor its source at the last check."""
+        return bool(self.unmatched_words)
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None and self.confirmed_text == self.text
+
+    @property
+    def awaits_confirmation(self):
+        """Flagged and not confirmed: the story may not be published."""
+        return self.is_flagged and not self.is_confirmed
 
 
 # --- Links that never break (issue 16; articles/redirects.py serves them) -----------
@@ -961,9 +1032,7 @@ class RedirectQuerySet(models.QuerySet):
         """`old_path` now lives at `new_path`: a permanent redirect, with no
         chains (what led to `old_path` now leads to `new_path`) and no loop
         (an old address that the story lives at again stops redirecting)."""
-        self.filter(new_path=old_path, is_prefix=is_prefix).update(
-            new_path=new_path, is_gone=False
-        )
+        self.filter(new_path=old_path, is_prefix=is_prefix).update(new_path=new_path, is_gone=False)
         self.filter(key=redirect_key(new_path)).delete()
         self.update_or_create(
             key=redirect_key(old_path),
@@ -1011,8 +1080,11 @@ class Redirect(models.Model):
     query_key = models.CharField(
         max_length=20,
         blank=True,
-        choices=[("p", "?p= (a WordPress post)"), ("page_id", "?page_id= (a WordPress page)"),
-                 ("cat", "?cat= (a WordPress category)")],
+        choices=[
+            ("p", "?p= (a WordPress post)"),
+            ("page_id", "?page_id= (a WordPress page)"),
+            ("cat", "?cat= (a WordPress category)"),
+        ],
         help_text="For an old query address such as /?p=123: the key (p) and its value (123).",
     )
     query_value = models.CharField(max_length=100, blank=True)

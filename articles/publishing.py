@@ -1,6 +1,6 @@
 """The newsroom's verbs: submit a story for review, publish it (now or on a
-schedule), unpublish it; restore one of its revisions; make and revoke
-preview links for it.
+schedule), unpublish it; check its pull-quotes; restore one of its revisions;
+make and revoke preview links for it.
 
 Admin actions call these; so should anything else that moves a story between
 states, so that the permission and the rules below are checked in one place.
@@ -21,8 +21,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from . import revisions
-from .models import Article, ShareLink, share_token_hash
+from . import quotes, revisions
+from .diff import body_text
+from .models import Article, PullQuote, ShareLink, share_token_hash
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -39,7 +40,9 @@ def publish_article(article, *, by, at=None):
     (publishing it schedules it); any other story goes live now. A story that is
     already published is left as it is unless `at` moves it.
     Raises PermissionDenied for a user without `articles.publish_article`, and
-    ValidationError when another story already has this slug on that day.
+    ValidationError when another story already has this slug on that day, or
+    when a pull-quote was found in neither the body nor its source and no
+    editor has confirmed it (the quotes are checked again first).
     """
     _require_publish_permission(by)
     now = timezone.now()
@@ -52,6 +55,8 @@ def publish_article(article, *, by, at=None):
     else:
         published_at = now
 
+    if article.status != Article.Status.PUBLISHED and (waiting := check_quotes(article)):
+        raise unconfirmed_quotes_error(article, waiting)
     if clash := article.address_clash(published_at):
         raise ValidationError(
             "“%(headline)s” cannot be published: “%(other)s” already uses the slug "
@@ -101,6 +106,72 @@ def submit_for_review(article, *, by):
     return article
 
 
+# --- Quote checks (issue 18 §2; the rule itself: articles/quotes.py) ---------------
+
+
+def unmatched_quote_words(text, *, body_html, source_text):
+    """The runs of the quote's words found neither in the body (HTML) nor in
+    its source's captured text; [] when it was found in one of them."""
+    return quotes.unmatched_words(text, body_text(body_html), source_text or "")
+
+
+def check_quotes(article):
+    """Check each of the story's pull-quotes against its body and its
+    source, as they are in the database, and store what each check found.
+    Returns the quotes awaiting an editor's confirmation."""
+    checked_at = timezone.now()
+    waiting = []
+    for quote in article.pull_quotes.select_related("source"):
+        quote.unmatched_words = "\n".join(
+            unmatched_quote_words(
+                quote.text,
+                body_html=article.body,
+                source_text=quote.source.quoted_text if quote.source else "",
+            )
+        )
+        quote.checked_at = checked_at
+        PullQuote.objects.filter(pk=quote.pk).update(
+            unmatched_words=quote.unmatched_words, checked_at=checked_at
+        )
+        if quote.awaits_confirmation:
+            waiting.append(quote)
+    return waiting
+
+
+def unconfirmed_quotes_error(article, waiting):
+    """Why `article` may not be published while the quotes `waiting` are
+    flagged and unconfirmed (for the admin action's message and the form)."""
+    return ValidationError(
+        "“%(headline)s” cannot be published: %(quotes)s found in neither the story "
+        "nor %(its)s source, and no editor has confirmed %(it)s. Open the story and "
+        "confirm each flagged quote with a reason, or correct it.",
+        params={
+            "headline": article.headline,
+            "quotes": ", ".join(f"{quote.speaker}’s quote" for quote in waiting)
+            + (" was" if len(waiting) == 1 else " were"),
+            "its": "its" if len(waiting) == 1 else "their",
+            "it": "it" if len(waiting) == 1 else "them",
+        },
+        code="unconfirmed_quotes",
+    )
+
+
+def hold_for_quote_check(article):
+    """After an edit (the admin's save, a restore): check the quotes again. A
+    scheduled story with a quote awaiting confirmation would go live with no
+    check, so it goes back to In review (saved here; the caller records the
+    revision). A live story stays live: the admin shows the flag. Returns the
+    quotes awaiting confirmation."""
+    waiting = check_quotes(article)
+    if waiting and article.state == "Scheduled":
+        article.status = Article.Status.REVIEW
+        article.save(update_fields=["status", "updated_at"])
+    return waiting
+
+
+# --- Revisions ----------------------------------------------------------------------
+
+
 def can_see_history(user, article, *, may_change):
     """Editors see and compare every story's revisions; writers those of the
     stories they may change (`may_change`: the admin's answer for this story)."""
@@ -130,7 +201,22 @@ def restore_version(article, revision, *, by, with_status=False):
     if with_status:
         _require_publish_permission(by)
     plan = revisions.plan_restore(article, revision, with_status=with_status)
-    revisions.restore(article, plan, by=by)
+    with transaction.atomic():
+        restored = revisions.restore(article, plan, by=by)
+        publishes = (
+            with_status
+            and restored.status == Article.Status.PUBLISHED
+            and article.status != Article.Status.PUBLISHED
+        )
+        if publishes and (waiting := check_quotes(restored)):
+            # Bringing back "Published" publishes: the quote rule holds.
+            raise unconfirmed_quotes_error(restored, waiting)
+        status = restored.status
+        hold_for_quote_check(restored)
+        if restored.status != status:
+            revisions.record_revision(
+                restored, by=by, summary="status (in review: a pull-quote awaits confirmation)"
+            )
     return plan
 
 

@@ -190,7 +190,10 @@ LEAD_STORY = {
             "quoted_text": (
                 "The resignation letter Helena Marsh sent to the permanent secretary of the "
                 "Department for Water and Coastal Resilience this week. Four pages; the last "
-                "paragraph is the one to read."
+                "paragraph is the one to read: “I cannot sign off a contract I would not be "
+                "able to defend to the people whose homes it is meant to protect, and I will "
+                "not ask my team to do it in my place. My resignation takes effect at the end "
+                "of the month.”"
             ),
         },
         {
@@ -225,7 +228,12 @@ LEAD_STORY = {
             "publisher": "Open Ledger Trust",
             "url": "https://openledger.example/estuary-gate",
             "days_ago": 0,
-            "quoted_text": "",
+            "quoted_text": (
+                "When the person whose job is to check a contract walks out rather than "
+                "approve it, the public deserves to see what she saw. We first asked for the "
+                "contract in the spring and are still waiting for an answer. Publish the "
+                "contract and the urgency assessment this week, not after the next flood."
+            ),
         },
     ],
     "pull_quotes": [
@@ -245,7 +253,7 @@ LEAD_STORY = {
         {
             "text": (
                 "When the person whose job is to check a contract walks out rather than approve "
-                "it, the public deserves to see what she saw. Publish the contract and the "
+                "it, the public deserves to see what she saw. […] Publish the contract and the "
                 "urgency assessment this week, not after the next flood."
             ),
             "speaker": "Dr. Tobias Wren",
@@ -255,8 +263,9 @@ LEAD_STORY = {
         },
         {
             "text": (
-                "The contract was awarded in line with the procurement rules for urgent works, "
-                "and every stage was reviewed by the department's accounting officer."
+                "The Estuary Gate contract was awarded in line with the procurement rules for "
+                "urgent works, and every stage was reviewed by the department’s accounting "
+                "officer."
             ),
             "speaker": "Department for Water and Coastal Resilience",
             "speaker_role": "in a statement to Open Ledger Trust",

@@ -9,8 +9,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image
 
+from articles.demo import content
 from articles.demo.content import NOTES
 from articles.models import Article, Author, Byline, PullQuote, Section, Source, Tag
+from articles.publishing import publish_article, unmatched_quote_words, unpublish_article
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +182,30 @@ def test_prints_the_accounts_and_the_admin_address(loaded):
     assert "newsroom-demo" in loaded
     for username in ("admin", "editor", "writer", "moderator"):
         assert username in loaded
+
+
+def test_every_demo_quote_matches_its_body_or_source(loaded):
+    for story in [content.LEAD_STORY, *content.SHORTER_STORIES]:
+        body = "".join(f"<p>{paragraph}</p>" for paragraph in story["paragraphs"])
+        sources = {source["key"]: source["quoted_text"] for source in story.get("sources", [])}
+        for quote in story.get("pull_quotes", []):
+            source = sources.get(quote.get("source"), "")
+            unmatched = unmatched_quote_words(quote["text"], body_html=body, source_text=source)
+            assert unmatched == [], quote["speaker"]
+
+
+def test_the_demo_quotes_are_checked_and_none_awaits_confirmation(loaded):
+    quotes = list(PullQuote.objects.all())
+
+    assert quotes
+    assert all(quote.checked_at is not None and not quote.is_flagged for quote in quotes)
+
+
+def test_the_demo_story_can_be_unpublished_and_published_again(loaded):
+    editor = User.objects.get(username="editor")
+    lead = Article.objects.get(slug=LEAD_SLUG)
+
+    unpublish_article(lead, by=editor)
+    publish_article(lead, by=editor)
+
+    assert lead.state == "Live"

@@ -28,6 +28,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+MINUTES = "Works: March. “We have waited long enough,” said the harbour master."
+
 
 def history_url(article):
     return reverse("admin:articles_article_history", args=[article.pk])
@@ -62,7 +64,9 @@ def story(editor):
         tags=[TagFactory(name="Harbour")],
         created_by=editor,
     )
-    source = SourceFactory(article=article, title="Council minutes", quoted_text="Works: March.")
+    source = SourceFactory(article=article, title="Council minutes", quoted_text=MINUTES)
+    # Its source's words: the quote passes its check (issue 18 §2), so the
+    # story may be published from the form.
     PullQuoteFactory(article=article, text="We have waited long enough.", source=source)
     return article
 
@@ -128,7 +132,7 @@ def test_a_revision_keeps_the_story_with_its_quotes_sources_and_byline(editor_cl
     assert kept == revisions.snapshot_of(story)
     assert kept.fields["byline"] == "Ann Reporter"
     assert kept.quotes[0]["text"] == "We have waited long enough."
-    assert kept.sources[0]["quoted_text"] == "Works: March."
+    assert kept.sources[0]["quoted_text"] == MINUTES
 
 
 def test_history_lists_the_revisions_newest_first(editor_client, story):
@@ -226,7 +230,7 @@ def test_restoring_brings_back_text_quotes_sources_and_byline(editor_client, sto
     story.refresh_from_db()
     assert "March" in story.body
     assert [q.text for q in story.pull_quotes.all()] == ["We have waited long enough."]
-    assert [s.quoted_text for s in story.sources.all()] == ["Works: March."]
+    assert [s.quoted_text for s in story.sources.all()] == [MINUTES]
     assert story.pull_quotes.get().source == story.sources.get()
     assert [a.name for a in story.ordered_authors()] == ["Ann Reporter"]
 

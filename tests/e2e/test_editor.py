@@ -18,6 +18,9 @@ STORY = {
     "paragraphs": [
         "The riverside library will open every Sunday from next month.",
         "Councillors approved the extra hours without a vote against.",
+        # The pull-quote's words, as the body reports them: its check passes.
+        '"A library that is shut when people are free is not much of a library," said '
+        "Maya Okafor, who organised the petition.",
     ],
     "quote": "A library that is shut when people are free is not much of a library.",
     "speaker": "Maya Okafor",
@@ -43,9 +46,10 @@ def write_story(page, section_name, author_name):
     # The rich-text editor: an unnamed editable box holding paragraphs.
     body = page.get_by_role("textbox").filter(has=page.get_by_role("paragraph"))
     body.click()
-    page.keyboard.type(STORY["paragraphs"][0])
-    page.keyboard.press("Enter")
-    page.keyboard.type(STORY["paragraphs"][1])
+    for number, paragraph in enumerate(STORY["paragraphs"]):
+        if number:
+            page.keyboard.press("Enter")
+        page.keyboard.type(paragraph)
 
     where = page.get_by_role("group", name="Where it appears")
     choose_in_autocomplete(page, where.get_by_role("combobox").first, section_name, section_name)
