@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .models import Article, StoryNote
+from .models import Article, PullQuote, StoryNote
 from .publishing import can_publish
 
 DESK_LENGTH = 10
@@ -50,6 +50,14 @@ def desk_for(user):
                     ),
                     "Nothing published in the last 24 hours.",
                 ),
+                "Quotes waiting for an editor's confirmation": (
+                    _stories(
+                        Article.objects.filter(
+                            pk__in=awaiting_quotes().values("article_id")
+                        ).order_by("-updated_at", "-pk")
+                    ),
+                    "No quotes waiting for confirmation.",
+                ),
                 "Latest corrections and clarifications": (
                     list(
                         StoryNote.objects.corrections()
@@ -70,7 +78,11 @@ def desk_for(user):
     )
 
 
+def awaiting_quotes():
+    """Quotes flagged at their last check and not confirmed since (a
+    confirmation is cleared when the words change: PullQuote.save)."""
+    return PullQuote.objects.filter(confirmed_at__isnull=True).exclude(unmatched_words="")
+
+
 def _stories(queryset):
-    return list(
-        queryset.only("headline", "status", "published_at", "updated_at")[:DESK_LENGTH]
-    )
+    return list(queryset.only("headline", "status", "published_at", "updated_at")[:DESK_LENGTH])

@@ -934,6 +934,15 @@ class PullQuote(models.Model):
 
     class Meta:
         ordering = ["after_paragraph", "pk"]
+        indexes = [
+            # The editors' desk: stories with a quote awaiting confirmation
+            # (articles/desk.py). Only such quotes are indexed: a handful.
+            models.Index(
+                fields=["article"],
+                condition=models.Q(confirmed_at__isnull=True) & ~models.Q(unmatched_words=""),
+                name="pullquote_awaiting_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.speaker}: {self.text[:60]}"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.desk import DESK_LENGTH
 from articles.models import Article, StoryNote
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, PullQuoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +99,16 @@ def test_the_desk_costs_the_same_whatever_the_number_of_stories(editor_client, f
         StoryNote.objects.create(article=ArticleFactory(), kind="correction", text="Fix.")
 
     assert queries() == few
+
+
+def test_editors_see_the_stories_whose_quotes_wait_for_confirmation(editor_client):
+    flagged = ArticleFactory(status=Article.Status.REVIEW, headline="Flagged quote")
+    PullQuoteFactory(article=flagged, text="Words nobody wrote down.", unmatched_words="nobody")
+    confirmed = ArticleFactory(headline="Confirmed quote")
+    quote = PullQuoteFactory(article=confirmed, text="Said on tape.", unmatched_words="tape")
+    quote.confirm(by=None, reason="from the recording", at=quote.article.published_at)
+    quote.save()
+
+    lists, _ = desk(editor_client)
+
+    assert lists["Quotes waiting for an editor's confirmation"][0] == [flagged]
