@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from articles import revisions
 from articles.models import Article, PullQuote
-from articles.publishing import check_quotes, publish_article, restore_version
+from articles.publishing import check_quotes, publish_article, restore_version, unpublish_article
 from tests.articles.admin_forms import CHANGELIST_URL, change_url, story_as_shown
 from tests.factories import ArticleFactory, PullQuoteFactory, SourceFactory
 
@@ -328,7 +328,7 @@ def test_the_migration_confirms_existing_quotes_before_quote_checks():
 
     from django.apps import apps
 
-    migration = import_module("articles.migrations.0011_quote_checks")
+    migration = import_module("articles.migrations.0013_quote_checks")
     quote = _quote(_story(), "Words nobody checked")
 
     migration.confirm_existing_quotes(apps, None)
@@ -351,3 +351,17 @@ def test_restoring_a_flagged_quote_sends_a_scheduled_story_back_to_review(editor
 
     article.refresh_from_db()
     assert article.status == Article.Status.REVIEW
+
+
+def test_restoring_a_published_version_with_its_status_refuses_an_unconfirmed_quote(editor):
+    article = _story(Article.Status.PUBLISHED, NOW - datetime.timedelta(hours=1))
+    _quote(article, "Words the mayor never said")
+    revisions.record_revision(article, by=editor, summary="published")
+    published_version = revisions.revisions_of(article).first()
+    unpublish_article(article, by=editor)
+
+    with pytest.raises(ValidationError, match="Bridge to reopen"):
+        restore_version(article, published_version, by=editor, with_status=True)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
