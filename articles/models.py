@@ -901,8 +901,12 @@ class PullQuote(models.Model):
     # Quote checks (issue 18 §2; the rule: articles/quotes.py, run on every
     # save by articles/publishing.py: check_quotes). Admin-only: no public
     # page reads these (articles/queries.py: QUOTE_FIELDS), nor do revisions.
+    # Database defaults too: rows inserted outside the ORM (bench/data.py, an
+    # import's bulk SQL) are then unchecked, unflagged and unconfirmed.
     unmatched_words = models.TextField(
         blank=True,
+        default="",
+        db_default="",
         editable=False,
         help_text="The quote's words not found in the body or its source at the last "
         "check, one run per line; empty when it was found.",
@@ -911,11 +915,17 @@ class PullQuote(models.Model):
         null=True, blank=True, editable=False, help_text="Empty: not checked since before checks."
     )
     confirmed_text = models.TextField(
-        blank=True, editable=False, help_text="The words as an editor confirmed them."
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The words as an editor confirmed them.",
     )
     confirmation_reason = models.CharField(
         max_length=300,
         blank=True,
+        default="",
+        db_default="",
         editable=False,
         help_text='How the editor knows the words were said, e.g. "from the interview '
         'recording, 12 May".',

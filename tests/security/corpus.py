@@ -25,8 +25,9 @@ def load_payloads():
 
 PAYLOADS = load_payloads()
 # Template injection: what Django's template language would print if a value
-# were ever rendered as a template (7 + 1330).
-EVALUATED_MARKER = "1337"
+# were ever rendered as a template. Not a number: a number can be a row's id
+# on the page (a source's anchor, #source-1337, once the ids got that far).
+EVALUATED_MARKER = "TEMPLATE-EVALUATED"
 TEMPLATE_PAYLOADS = [payload for payload in PAYLOADS if "{{" in payload or "{%" in payload]
 
 
