@@ -115,16 +115,8 @@ class BylineInlineForm(forms.ModelForm):
 class SourceInlineForm(forms.ModelForm):
     class Meta:
         model = Source
-        fields = [
-            "title",
-            "kind",
-            "url",
-            "published_on",
-            "publisher",
-            "quoted_text",
-            "archive_url",
-            "order",
-        ]
+        # The fields an editor types are the ones a revision keeps and restores.
+        fields = revisions.SOURCE_FIELDS
 
 
 class PullQuoteInlineForm(forms.ModelForm):
